@@ -13,9 +13,11 @@ const node = {
   target: 'node20',
   sourcemap: !production,
   minify: production,
-  external: ['vscode', 'onnxruntime-node'],
+  external: ['vscode', 'onnxruntime-node', 'onnxruntime-common'],
   // transformers.js requires sharp at load time for image inputs; we only score text.
   alias: { sharp: './src/core/sharp-stub.ts' },
+  // jsonc-parser's UMD build hides its requires from bundlers; its ESM build bundles cleanly.
+  mainFields: ['module', 'main'],
   logLevel: 'warning',
 };
 

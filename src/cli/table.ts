@@ -1,0 +1,41 @@
+import type { RankedDocument } from '../core/rerank';
+
+/** A plain-text table for terminals: rank, score, movement, id, sources and the start of the text. */
+export function formatTable(query: string, model: string, ranked: readonly RankedDocument[], topK: number | undefined, seconds: number): string {
+  const shown = topK === undefined ? ranked : ranked.slice(0, topK);
+  const width = Math.max(60, Math.min(process.stdout.columns ?? 120, 160));
+  const rows = shown.map((d) => ({
+    rank: String(d.rank),
+    score: d.score.toFixed(2),
+    move: movement(d.originalRank, d.rank),
+    id: String(d.id),
+    from: d.sources.map((s) => `${basename(s.file)}#${s.rank}`).join(' '),
+    text: d.text.replace(/\s+/g, ' ').trim(),
+  }));
+  const head = { rank: '#', score: 'score', move: 'moved', id: 'id', from: 'from', text: 'text' };
+  const cols = ['rank', 'score', 'move', 'id', 'from'] as const;
+  const w = Object.fromEntries(cols.map((c) => [c, Math.max(head[c].length, ...rows.map((r) => r[c].length))]));
+  const line = (r: typeof head) => {
+    const left = cols.map((c) => (c === 'from' || c === 'id' ? r[c].padEnd(w[c]) : r[c].padStart(w[c]))).join('  ');
+    const room = Math.max(10, width - left.length - 2);
+    return `${left}  ${r.text.length > room ? r.text.slice(0, room - 1) + '…' : r.text}`;
+  };
+  return [
+    `Query: ${query}`,
+    `Model: ${model} · ${ranked.length} documents · ${seconds.toFixed(2)} s`,
+    '',
+    line(head),
+    ...rows.map(line),
+    '',
+  ].join('\n');
+}
+
+/** Movement against the original (merged input) rank: ↑3 moved up three places, ↓2 down, = unchanged. */
+export function movement(originalRank: number, rank: number): string {
+  if (originalRank === rank) return '=';
+  return originalRank > rank ? `↑${originalRank - rank}` : `↓${rank - originalRank}`;
+}
+
+function basename(file: string): string {
+  return file.split(/[\\/]/).pop() ?? file;
+}

@@ -1,0 +1,88 @@
+import { readFile, stat } from 'node:fs/promises';
+import type { ResultsFile } from './documents';
+import { InputError, positionAt } from './errors';
+import { parseResults } from './parse';
+
+/** Results files larger than this are refused with a message instead of exhausting memory. */
+export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+
+export interface ReadOptions {
+  /** The name used in messages (defaults to the path). */
+  displayName?: string;
+  maxBytes?: number;
+}
+
+/** Reads and parses one results file. Never writes to it. */
+export async function readResultsFile(path: string, options: ReadOptions = {}): Promise<ResultsFile> {
+  const name = options.displayName ?? path;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  let size: number;
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) {
+      throw new InputError('is-directory', `${name} is a directory, not a results file.`, name);
+    }
+    size = info.size;
+  } catch (err) {
+    throw fsError(err, name);
+  }
+  if (size > maxBytes) {
+    throw new InputError(
+      'too-large',
+      `${name} is ${mb(size)} MB; the limit is ${mb(maxBytes)} MB. Split it, or keep only the candidates you want to rerank.`,
+      name,
+    );
+  }
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    throw fsError(err, name);
+  }
+  return parseResults(decodeUtf8(bytes, name), name);
+}
+
+function decodeUtf8(bytes: Buffer, name: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const bad = firstInvalidUtf8(bytes);
+    const pos = positionAt(bytes.subarray(0, bad).toString('utf8'), Number.MAX_SAFE_INTEGER);
+    throw new InputError(
+      'not-utf8',
+      `${name}:${pos.line}:${pos.column}: the file is not valid UTF-8 (byte ${bad}). Save it as UTF-8.`,
+      name,
+      { line: pos.line, column: pos.column },
+    );
+  }
+}
+
+/** Byte offset of the first byte that breaks UTF-8. */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i];
+    const need = b < 0x80 ? 0 : b >= 0xc2 && b < 0xe0 ? 1 : b >= 0xe0 && b < 0xf0 ? 2 : b >= 0xf0 && b < 0xf5 ? 3 : -1;
+    if (need < 0) return i;
+    for (let k = 1; k <= need; k++) {
+      if (i + k >= bytes.length || (bytes[i + k] & 0xc0) !== 0x80) return i;
+    }
+    i += need + 1;
+  }
+  return i;
+}
+
+function fsError(err: unknown, name: string): InputError {
+  if (err instanceof InputError) return err;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new InputError('not-found', `${name} was not found.`, name);
+  if (code === 'EISDIR') return new InputError('is-directory', `${name} is a directory, not a results file.`, name);
+  if (code === 'EACCES' || code === 'EPERM') {
+    return new InputError('unreadable', `${name} cannot be read: permission denied.`, name);
+  }
+  return new InputError('unreadable', `${name} cannot be read: ${(err as Error).message}`, name);
+}
+
+function mb(bytes: number): string {
+  return (bytes / (1024 * 1024)).toFixed(1);
+}

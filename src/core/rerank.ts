@@ -1,0 +1,59 @@
+import type { DocumentSource, MergedDocument } from './documents';
+
+export interface RankedDocument extends MergedDocument {
+  /** 1-based position after reranking. */
+  rank: number;
+  /** The cross-encoder's raw logit (what sentence-transformers' CrossEncoder.predict prints). */
+  score: number;
+  /** sigmoid(score): a 0–1 view of the same number. */
+  probability: number;
+}
+
+export function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+/** Orders documents by score, highest first; ties keep the merged input order. */
+export function rankByScore(documents: readonly MergedDocument[], scores: readonly number[]): RankedDocument[] {
+  if (scores.length !== documents.length) {
+    throw new Error(`Got ${scores.length} scores for ${documents.length} documents.`);
+  }
+  return documents
+    .map((doc, i) => ({ doc, score: scores[i] }))
+    .sort((a, b) => b.score - a.score || a.doc.originalRank - b.doc.originalRank)
+    .map(({ doc, score }, i) => ({ ...doc, rank: i + 1, score, probability: sigmoid(score) }));
+}
+
+/** The `--json` report of the CLI, also written by "Export results…". */
+export interface RerankReport {
+  query: string;
+  model: string;
+  results: {
+    id: string | number;
+    rank: number;
+    score: number;
+    probability: number;
+    originalRank: number;
+    text: string;
+    metadata: Record<string, unknown>;
+    sources: Pick<DocumentSource, 'file' | 'rank' | 'score'>[];
+  }[];
+}
+
+export function toReport(query: string, model: string, ranked: readonly RankedDocument[], topK?: number): RerankReport {
+  const kept = topK === undefined ? ranked : ranked.slice(0, topK);
+  return {
+    query,
+    model,
+    results: kept.map((d) => ({
+      id: d.id,
+      rank: d.rank,
+      score: d.score,
+      probability: d.probability,
+      originalRank: d.originalRank,
+      text: d.text,
+      metadata: d.metadata,
+      sources: d.sources.map(({ file, rank, score }) => ({ file, rank, score })),
+    })),
+  };
+}

@@ -1,0 +1,184 @@
+import {
+  AutoModelForSequenceClassification,
+  AutoTokenizer,
+  Tensor,
+  env,
+  type PreTrainedModel,
+  type PreTrainedTokenizer,
+} from '@huggingface/transformers';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { checkLocalModel, isLocalModel, modelLoadError } from './model-files';
+import type { ModelSpec, Progress } from './protocol';
+import { encodePair, templateFromProbe, type EncodedPair, type PairTemplate } from './truncate';
+
+const HUB = 'https://huggingface.co/';
+/** Padded tokens per micro-batch: small enough to answer a cancel within ~0.1 s on MiniLM. */
+export const DEFAULT_BATCH_TOKENS = 1024;
+
+export interface ScoreOptions {
+  batchTokens?: number;
+  /** Checked between micro-batches; returning true stops the work. */
+  shouldStop?: () => boolean;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ScoreOutput {
+  /** Raw logits, in the order of the documents given. Empty when stopped. */
+  scores: number[];
+  stopped: boolean;
+  tokenizeMs: number;
+  inferenceMs: number;
+}
+
+/**
+ * A cross-encoder (e.g. ms-marco-MiniLM-L-6-v2) scoring query/document pairs with transformers.js and
+ * onnxruntime-node. Scores are raw logits, as sentence-transformers' CrossEncoder.predict prints them.
+ */
+export class CrossEncoder {
+  private constructor(
+    private readonly tokenizer: PreTrainedTokenizer,
+    private readonly model: PreTrainedModel,
+    private readonly template: PairTemplate,
+    readonly maxLength: number,
+    private readonly padId: number,
+  ) {}
+
+  static async load(spec: ModelSpec, onProgress?: (p: Progress) => void): Promise<CrossEncoder> {
+    const local = isLocalModel(spec.model);
+    if (local) await checkLocalModel(spec.model, spec.dtype);
+    env.allowLocalModels = true;
+    env.allowRemoteModels = spec.allowRemote && !local;
+    env.cacheDir = spec.cacheDir;
+    // Hub ids are first looked up here; keep it inside our own cache so nothing else is picked up.
+    env.localModelPath = join(spec.cacheDir, 'local');
+    env.remoteHost = spec.remoteHost ?? HUB;
+    const options = {
+      cache_dir: spec.cacheDir,
+      local_files_only: !env.allowRemoteModels,
+      progress_callback: (info: { status: string; file?: string; loaded?: number; total?: number; progress?: number }) => {
+        if (info.status === 'progress' && info.file) {
+          onProgress?.({
+            phase: 'download',
+            file: info.file,
+            loaded: info.loaded ?? 0,
+            total: info.total ?? 0,
+            percent: info.progress ?? 0,
+          });
+        }
+      },
+    };
+    try {
+      const tokenizer = await AutoTokenizer.from_pretrained(spec.model, options);
+      onProgress?.({ phase: 'load' });
+      const threads = spec.threads ?? Math.min(availableParallelism(), 8);
+      const model = await AutoModelForSequenceClassification.from_pretrained(spec.model, {
+        ...options,
+        dtype: spec.dtype,
+        session_options: { intraOpNumThreads: threads, interOpNumThreads: 1 },
+      });
+      const template = probeTemplate(tokenizer);
+      const maxLength = modelMaxLength(tokenizer, model, spec.maxLength);
+      return new CrossEncoder(tokenizer, model, template, maxLength, tokenizer.pad_token_id ?? 0);
+    } catch (err) {
+      throw modelLoadError(err, spec);
+    }
+  }
+
+  encode(query: string, documents: readonly string[]): EncodedPair[] {
+    const q = this.tokenizer.encode(query, { add_special_tokens: false });
+    return documents.map((d) =>
+      encodePair(q, this.tokenizer.encode(d, { add_special_tokens: false }), this.template, this.maxLength),
+    );
+  }
+
+  async score(query: string, documents: readonly string[], options: ScoreOptions = {}): Promise<ScoreOutput> {
+    const t0 = performance.now();
+    const pairs = this.encode(query, documents);
+    const tokenizeMs = performance.now() - t0;
+    const scores = new Array<number>(pairs.length).fill(Number.NaN);
+    let done = 0;
+    for (const batch of lengthSortedBatches(pairs, options.batchTokens ?? DEFAULT_BATCH_TOKENS)) {
+      // Let the worker's message port deliver a pending cancel before starting the next batch.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (options.shouldStop?.()) return { scores: [], stopped: true, tokenizeMs, inferenceMs: performance.now() - t0 - tokenizeMs };
+      const logits = await this.run(batch.map((i) => pairs[i]));
+      batch.forEach((docIndex, row) => (scores[docIndex] = logits[row]));
+      done += batch.length;
+      options.onProgress?.(done, pairs.length);
+    }
+    return { scores, stopped: false, tokenizeMs, inferenceMs: performance.now() - t0 - tokenizeMs };
+  }
+
+  /** One padded batch through the model; returns one logit per pair. */
+  private async run(pairs: EncodedPair[]): Promise<number[]> {
+    const width = Math.max(...pairs.map((p) => p.inputIds.length));
+    const ids = new BigInt64Array(pairs.length * width).fill(BigInt(this.padId));
+    const mask = new BigInt64Array(pairs.length * width);
+    const types = new BigInt64Array(pairs.length * width);
+    pairs.forEach((p, row) => {
+      const base = row * width;
+      for (let i = 0; i < p.inputIds.length; i++) {
+        ids[base + i] = BigInt(p.inputIds[i]);
+        mask[base + i] = 1n;
+        types[base + i] = BigInt(p.typeIds[i]);
+      }
+    });
+    const dims = [pairs.length, width];
+    const output = (await this.model({
+      input_ids: new Tensor('int64', ids, dims),
+      attention_mask: new Tensor('int64', mask, dims),
+      token_type_ids: new Tensor('int64', types, dims),
+    })) as { logits: Tensor };
+    const data = output.logits.data as Float32Array;
+    const labels = output.logits.dims[1] ?? 1;
+    // One label: the relevance logit. Several: the last one is "relevant" in binary rerankers.
+    return pairs.map((_, row) => data[row * labels + labels - 1]);
+  }
+
+  async dispose(): Promise<void> {
+    await this.model.dispose();
+  }
+}
+
+/**
+ * Groups pair indices into batches of similar length (longest first) so little compute goes to padding,
+ * each batch holding at most `batchTokens` padded tokens (always at least one pair).
+ */
+export function lengthSortedBatches(pairs: readonly EncodedPair[], batchTokens: number): number[][] {
+  const order = pairs.map((_, i) => i).sort((a, b) => pairs[b].inputIds.length - pairs[a].inputIds.length);
+  const batches: number[][] = [];
+  let current: number[] = [];
+  let width = 0;
+  for (const i of order) {
+    if (current.length > 0 && width * (current.length + 1) > batchTokens) {
+      batches.push(current);
+      current = [];
+    }
+    // Sorted longest first, so a batch's first pair sets its padded width.
+    if (current.length === 0) width = pairs[i].inputIds.length;
+    current.push(i);
+  }
+  if (current.length) batches.push(current);
+  return batches;
+}
+
+function probeTemplate(tokenizer: PreTrainedTokenizer): PairTemplate {
+  const first = tokenizer.encode('a', { add_special_tokens: false });
+  const second = tokenizer.encode('b', { add_special_tokens: false });
+  const pair = tokenizer('a', { text_pair: 'b', return_tensor: false }) as {
+    input_ids: number[];
+    token_type_ids?: number[];
+  };
+  return templateFromProbe(first, second, pair.input_ids, pair.token_type_ids);
+}
+
+function modelMaxLength(tokenizer: PreTrainedTokenizer, model: PreTrainedModel, requested?: number): number {
+  const config = model.config as unknown as { max_position_embeddings?: number };
+  const limits = [
+    (tokenizer as unknown as { model_max_length?: number }).model_max_length,
+    config.max_position_embeddings,
+    requested,
+  ].filter((n): n is number => typeof n === 'number' && n > 0 && n < 1e6);
+  return limits.length ? Math.min(...limits) : 512;
+}

@@ -1,0 +1,166 @@
+import { Worker } from 'node:worker_threads';
+import { CancelledError, InputError } from '../errors';
+import type { ModelSpec, Progress, ScoreTimings, WorkerRequest, WorkerResponse } from './protocol';
+
+export interface WorkerClientOptions {
+  /** Path to the bundled worker (dist/worker.js). */
+  workerPath: string;
+  /** Dispose the model and stop the worker after this long without requests (default 5 minutes). */
+  idleMs?: number;
+}
+
+export interface ScoreRequest {
+  model: ModelSpec;
+  query: string;
+  documents: string[];
+  batchTokens?: number;
+  onProgress?: (progress: Progress) => void;
+  signal?: AbortSignal;
+}
+
+export interface ScoreResult {
+  scores: number[];
+  timings: ScoreTimings;
+}
+
+interface Pending {
+  resolve: (message: WorkerResponse) => void;
+  reject: (err: Error) => void;
+  onProgress?: (progress: Progress) => void;
+}
+
+/**
+ * Runs the cross-encoder in a worker thread so the caller's event loop (the extension host's) stays
+ * free. A crashed worker is replaced on the next request; an idle one is shut down after `idleMs`.
+ */
+export class ScoringWorker {
+  private worker: Worker | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private disposing: Promise<void> | undefined;
+
+  constructor(private readonly options: WorkerClientOptions) {}
+
+  get busy(): boolean {
+    return this.pending.size > 0;
+  }
+
+  get alive(): boolean {
+    return this.worker !== undefined;
+  }
+
+  async load(model: ModelSpec, onProgress?: (p: Progress) => void): Promise<{ loadMs: number }> {
+    const reply = await this.request((id) => ({ type: 'load', id, model }), onProgress);
+    return { loadMs: reply.type === 'loaded' ? reply.loadMs : 0 };
+  }
+
+  async score(request: ScoreRequest): Promise<ScoreResult> {
+    const { model, query, documents, batchTokens } = request;
+    const reply = await this.request(
+      (id) => ({ type: 'score', id, model, query, documents, batchTokens }),
+      request.onProgress,
+      request.signal,
+    );
+    if (reply.type !== 'scored') throw new Error(`Unexpected reply from the scoring worker: ${reply.type}`);
+    return { scores: reply.scores, timings: reply.timings };
+  }
+
+  /** Stops the worker once nothing runs in it: pending requests are cancelled first, never killed mid-run. */
+  async dispose(): Promise<void> {
+    clearTimeout(this.idleTimer);
+    for (const id of this.pending.keys()) this.worker?.postMessage({ type: 'cancel', id } satisfies WorkerRequest);
+    await Promise.allSettled([...this.pending.values()].map((p) => new Promise<void>((r) => {
+      const { resolve, reject } = p;
+      p.resolve = (m) => (resolve(m), r());
+      p.reject = (e) => (reject(e), r());
+    })));
+    await this.shutdown();
+  }
+
+  private async request(
+    build: (id: number) => WorkerRequest,
+    onProgress?: (p: Progress) => void,
+    signal?: AbortSignal,
+  ): Promise<WorkerResponse> {
+    if (signal?.aborted) throw new CancelledError();
+    await this.disposing;
+    clearTimeout(this.idleTimer);
+    const worker = this.ensureWorker();
+    const id = this.nextId++;
+    const onAbort = () => worker.postMessage({ type: 'cancel', id } satisfies WorkerRequest);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await new Promise<WorkerResponse>((resolve, reject) => {
+        this.pending.set(id, { resolve, reject, onProgress });
+        worker.postMessage(build(id));
+      });
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      this.pending.delete(id);
+      if (this.pending.size === 0) this.scheduleIdle();
+    }
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(this.options.workerPath);
+    worker.unref();
+    worker.on('message', (message: WorkerResponse) => this.onMessage(message));
+    worker.on('error', (err) => this.onCrash(worker, `the scoring worker crashed: ${err.message}`));
+    worker.on('exit', (code) => this.onCrash(worker, `the scoring worker exited unexpectedly (code ${code})`));
+    this.worker = worker;
+    return worker;
+  }
+
+  private onMessage(message: WorkerResponse): void {
+    if (message.type === 'disposed') return;
+    const pending = this.pending.get(message.id);
+    if (!pending) return;
+    switch (message.type) {
+      case 'progress':
+        pending.onProgress?.(message.progress);
+        return;
+      case 'cancelled':
+        pending.reject(new CancelledError());
+        return;
+      case 'error':
+        pending.reject(
+          message.code === 'internal'
+            ? new Error(`Scoring failed: ${message.message}`)
+            : new InputError(message.code, message.message),
+        );
+        return;
+      default:
+        pending.resolve(message);
+    }
+  }
+
+  private onCrash(worker: Worker, reason: string): void {
+    if (this.worker !== worker) return;
+    this.worker = undefined;
+    for (const p of this.pending.values()) p.reject(new Error(`Scoring failed: ${reason}. It will restart on the next request.`));
+  }
+
+  private scheduleIdle(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => void this.shutdown(), this.options.idleMs ?? 5 * 60_000);
+    this.idleTimer.unref();
+  }
+
+  private shutdown(): Promise<void> {
+    const worker = this.worker;
+    if (!worker || this.pending.size > 0) return Promise.resolve();
+    this.disposing ??= (async () => {
+      // Release the model inside the worker first; terminating is only safe once it is idle.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 5000);
+        worker.on('message', (m: WorkerResponse) => m.type === 'disposed' && (clearTimeout(timer), resolve()));
+        worker.postMessage({ type: 'dispose' } satisfies WorkerRequest);
+      });
+      this.worker = undefined;
+      await worker.terminate();
+    })().finally(() => (this.disposing = undefined));
+    return this.disposing;
+  }
+}
