@@ -1,4 +1,5 @@
 import {
+  AutoConfig,
   AutoModelForSequenceClassification,
   AutoTokenizer,
   Tensor,
@@ -69,11 +70,14 @@ export class CrossEncoder {
       },
     };
     try {
+      // config.json first: the tokenizer loader reads optional files and fails obscurely when a model is absent.
+      const config = await AutoConfig.from_pretrained(spec.model, options);
       const tokenizer = await AutoTokenizer.from_pretrained(spec.model, options);
       onProgress?.({ phase: 'load' });
       const threads = spec.threads ?? Math.min(availableParallelism(), 8);
       const model = await AutoModelForSequenceClassification.from_pretrained(spec.model, {
         ...options,
+        config,
         dtype: spec.dtype,
         session_options: { intraOpNumThreads: threads, interOpNumThreads: 1 },
       });

@@ -54,7 +54,13 @@ export function modelLoadError(err: unknown, spec: ModelSpec): Error {
         `(${causeOf(err) || message}). Connect once to download it, or set a local model folder.`,
     );
   }
-  if (/Could not locate file|Unauthorized|Forbidden|occurred while trying to load file/.test(message)) {
+  if (/Could not locate file/.test(message)) {
+    return new InputError(
+      'download-failed',
+      `The ${where} was not found on ${spec.remoteHost ?? 'the Hugging Face hub'}: ${message} Check the model id (the default is Xenova/ms-marco-MiniLM-L-6-v2).`,
+    );
+  }
+  if (/Unauthorized|Forbidden|occurred while trying to load file/.test(message)) {
     return new InputError('download-failed', `Could not download the ${where}: ${message}`);
   }
   if (/protobuf|Load model|invalid model|ONNX|onnx/i.test(message)) {
