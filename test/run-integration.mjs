@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// Runs the extension-host integration suite (out/test/integration/index.js) inside a real VS Code:
+// code-server + headless Debian Chromium, offline. Exits with the suite's code.
+//
+//   node test/run-integration.mjs [--grep <pattern>] [--timeout <ms>] [--screenshot <file.png>] [--verbose]
+//
+// --grep is handed to the extension host as RERANK_LENS_TEST_GREP (the suite's index applies it).
+// See test/support/README.md.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CODE_SERVER_VERSION, REPO_ROOT, findCodeServer, runExtensionTests, toolsDir } from './support/code-server.mjs';
+
+const { values: opts } = parseArgs({
+  options: {
+    grep: { type: 'string' },
+    timeout: { type: 'string', default: process.env.RERANK_LENS_TEST_TIMEOUT ?? '600000' },
+    screenshot: { type: 'string' },
+    verbose: { type: 'boolean', default: process.env.RERANK_LENS_VERBOSE === '1' },
+  },
+});
+
+const fail = (message) => {
+  console.error(`run-integration: ${message}`);
+  process.exit(1);
+};
+
+if (!findCodeServer()) {
+  fail(
+    `code-server ${CODE_SERVER_VERSION} is not installed (looked in ${toolsDir()}).\n` +
+      '  Install it (Chromium, ripgrep, build deps and code-server, ~1 min) with:\n' +
+      '    bash scripts/install-test-tools.sh\n' +
+      '  or point RERANK_LENS_TOOLS at an existing install.',
+  );
+}
+
+const suite = join(REPO_ROOT, 'out', 'test', 'integration', 'index.js');
+if (!existsSync(suite)) fail(`${relative(REPO_ROOT, suite)} is missing: compile the integration suite first.`);
+const main = join(REPO_ROOT, 'dist', 'extension.js');
+if (!existsSync(main)) fail(`${relative(REPO_ROOT, main)} is missing: run \`npm run build\` first.`);
+
+const workspace = join(REPO_ROOT, 'sample');
+if (!existsSync(workspace)) mkdirSync(workspace, { recursive: true });
+
+const code = await runExtensionTests({
+  extensionDevelopmentPath: REPO_ROOT,
+  extensionTestsPath: suite,
+  workspace,
+  env: opts.grep ? { RERANK_LENS_TEST_GREP: opts.grep } : {},
+  timeoutMs: Number(opts.timeout),
+  screenshotPath: opts.screenshot,
+  verbose: opts.verbose,
+});
+process.exit(code);

@@ -1,0 +1,431 @@
+// Runs VS Code for real, offline: code-server (VS Code 1.100 server + web workbench, installed by
+// scripts/install-test-tools.sh) driven by Debian's Chromium through playwright-core.
+// @vscode/test-electron cannot be used here: it downloads VS Code from Microsoft's servers.
+// See test/support/README.md.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { format } from 'node:util';
+
+export const CODE_SERVER_VERSION = '4.100.3';
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const CHROMIUM_PATH = process.env.RERANK_LENS_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', // we run as root
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+const SERVER_START_TIMEOUT_MS = 60_000;
+
+/** Folder holding the code-server install: $RERANK_LENS_TOOLS or <repo>/.tools/code-server. */
+export function toolsDir() {
+  return process.env.RERANK_LENS_TOOLS ?? join(REPO_ROOT, '.tools', 'code-server');
+}
+
+/** Path of code-server's node entry point, or null when it is not installed. */
+export function findCodeServer() {
+  const entry = join(toolsDir(), 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+  return existsSync(entry) ? entry : null;
+}
+
+function requireCodeServer() {
+  const entry = findCodeServer();
+  if (!entry) {
+    throw new Error(
+      `code-server ${CODE_SERVER_VERSION} is not installed in ${toolsDir()}. ` +
+        'Run scripts/install-test-tools.sh (or set RERANK_LENS_TOOLS to where it is installed).',
+    );
+  }
+  return entry;
+}
+
+/** A TCP port that was free on 127.0.0.1 a moment ago. */
+export function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Environment for a code-server process whose state lives under `home` only. */
+function isolatedEnv(home, extra = {}) {
+  return {
+    ...process.env,
+    XDG_CONFIG_HOME: join(home, 'xdg-config'),
+    XDG_DATA_HOME: join(home, 'xdg-data'),
+    ...extra,
+  };
+}
+
+/**
+ * Runs code-server once with the given arguments and waits for it to exit (e.g. --install-extension).
+ * @returns {Promise<{ code: number | null, output: string }>}
+ */
+async function runCodeServerCli(args, env) {
+  const entry = requireCodeServer();
+  const child = spawn(process.execPath, [entry, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const code = await new Promise((r) => child.on('close', r));
+  return { code, output };
+}
+
+/**
+ * Installs a packaged extension (.vsix) into an extensions folder, as a user would (~1 s).
+ * @param {string} vsixPath
+ * @param {string} extensionsDir
+ */
+export async function installVsix(vsixPath, extensionsDir) {
+  const home = await mkdtemp(join(tmpdir(), 'rerank-lens-vsix-'));
+  try {
+    await mkdir(extensionsDir, { recursive: true });
+    const { code, output } = await runCodeServerCli(
+      [
+        '--user-data-dir', join(home, 'user-data'),
+        '--extensions-dir', resolve(extensionsDir),
+        '--config', await writeConfig(home),
+        '--install-extension', resolve(vsixPath),
+        '--force',
+      ],
+      isolatedEnv(home),
+    );
+    if (code !== 0) {
+      throw new Error(`code-server --install-extension ${vsixPath} exited ${code}:\n${output}`);
+    }
+    return output;
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+}
+
+async function writeConfig(home) {
+  const config = join(home, 'config.yaml');
+  await writeFile(config, 'auth: none\ncert: false\n');
+  return config;
+}
+
+async function waitForHealthz(url, child, deadline) {
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`code-server exited early (${child.exitCode ?? child.signalCode})`);
+    }
+    try {
+      const res = await fetch(new URL('healthz', url), { signal: AbortSignal.timeout(2_000) });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(250);
+  }
+  throw new Error(`code-server did not answer ${url}healthz within ${SERVER_START_TIMEOUT_MS} ms`);
+}
+
+/**
+ * Starts code-server on 127.0.0.1 with its own user-data, extensions and config dirs.
+ * @param {object} options
+ * @param {string} options.workspace folder to open
+ * @param {number} [options.port] default: a free port
+ * @param {string} [options.extensionsDir] default: a temp dir (removed on stop)
+ * @param {string} [options.userDataDir] default: a temp dir (removed on stop)
+ * @param {Record<string, unknown>} [options.settings] merged into User/settings.json
+ * @param {Record<string, string>} [options.env] extra environment for the server and so the extension host
+ * @param {(line: string) => void} [options.onOutput] receives the server's stdout/stderr as it comes
+ * @returns {Promise<{ url: string, port: number, pid: number, userDataDir: string,
+ *   extensionsDir: string, output: () => string, stop: () => Promise<void> }>}
+ */
+export async function startCodeServer({ workspace, port, extensionsDir, userDataDir, settings = {}, env = {}, onOutput } = {}) {
+  const entry = requireCodeServer();
+  if (!workspace) throw new Error('startCodeServer: workspace is required');
+  const home = await mkdtemp(join(tmpdir(), 'rerank-lens-code-server-'));
+  const ownDirs = [home]; // removed on stop(); dirs passed in by the caller are kept
+  let child;
+  try {
+    userDataDir = resolve(userDataDir ?? join(home, 'user-data'));
+    extensionsDir = resolve(extensionsDir ?? join(home, 'extensions'));
+    port = port ?? (await freePort());
+    await mkdir(join(userDataDir, 'User'), { recursive: true });
+    await mkdir(extensionsDir, { recursive: true });
+    await writeFile(
+      join(userDataDir, 'User', 'settings.json'),
+      JSON.stringify(
+        {
+          'telemetry.telemetryLevel': 'off',
+          'workbench.startupEditor': 'none',
+          'workbench.tips.enabled': false,
+          'extensions.autoCheckUpdates': false,
+          'extensions.autoUpdate': false,
+          'update.mode': 'none',
+          'security.workspace.trust.enabled': false,
+          ...settings,
+        },
+        null,
+        2,
+      ),
+    );
+    const args = [
+      entry,
+      '--bind-addr', `127.0.0.1:${port}`,
+      '--auth', 'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--ignore-last-opened',
+      '--user-data-dir', userDataDir,
+      '--extensions-dir', extensionsDir,
+      '--config', await writeConfig(home),
+      resolve(workspace),
+    ];
+    // Own process group: stop() kills the server *and* the extension hosts it forked, which
+    // otherwise linger for hours waiting for the browser to reconnect.
+    child = spawn(process.execPath, args, {
+      env: isolatedEnv(home, env),
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (err) {
+    await rm(home, { recursive: true, force: true });
+    throw err;
+  }
+
+  let output = '';
+  const collect = (d) => {
+    const text = d.toString();
+    output += text;
+    onOutput?.(text);
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const exited = new Promise((r) => child.once('exit', r));
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    killGroup(child.pid, 'SIGTERM');
+    const done = await Promise.race([exited.then(() => true), sleep(5_000).then(() => false)]);
+    // The extension host may outlive the server process: always sweep the group.
+    killGroup(child.pid, 'SIGKILL');
+    if (!done) await Promise.race([exited, sleep(2_000)]);
+    await Promise.all(ownDirs.map((d) => rm(d, { recursive: true, force: true, maxRetries: 3 })));
+  };
+
+  const url = `http://127.0.0.1:${port}/`;
+  try {
+    await waitForHealthz(url, child, Date.now() + SERVER_START_TIMEOUT_MS);
+  } catch (err) {
+    await stop();
+    throw new Error(`${/** @type {Error} */ (err).message}\n--- code-server output ---\n${output}`);
+  }
+  return { url, port, pid: child.pid, userDataDir, extensionsDir, output: () => output, stop };
+}
+
+function killGroup(pid, signal) {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // group already gone
+  }
+}
+
+/** Headless Debian Chromium through playwright-core (never downloads a browser). */
+export async function launchBrowser(options = {}) {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, ...options });
+}
+
+/** Workbench URL whose payload makes the web client start an extension development host. */
+export function extensionTestUrl(serverUrl, { workspace, extensionDevelopmentPath, extensionTestsPath }) {
+  const { host } = new URL(serverUrl); // the authority must be exactly what the browser uses
+  const remote = (p) => `vscode-remote://${host}${resolve(p)}`;
+  const payload = [['extensionDevelopmentPath', remote(extensionDevelopmentPath)]];
+  if (extensionTestsPath) payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
+  const query = new URLSearchParams({ folder: resolve(workspace), payload: JSON.stringify(payload) });
+  return `${serverUrl}?${query}`;
+}
+
+/**
+ * Runs an extension-host test module inside a real VS Code and resolves to its exit code
+ * (0 passed, 1 failed; 2 on timeout or harness failure). Always cleans up.
+ * @param {object} options
+ * @param {string} options.extensionDevelopmentPath folder with the extension's package.json
+ * @param {string} options.extensionTestsPath module exporting `run(): Promise<void>`
+ * @param {string} options.workspace folder to open
+ * @param {Record<string, unknown>} [options.settings] user settings
+ * @param {Record<string, string>} [options.env] extra environment for the extension host
+ * @param {number} [options.timeoutMs] default 300000
+ * @param {string} [options.screenshotPath] PNG of the workbench taken when the suite ends (or times out)
+ * @param {boolean} [options.verbose] also echo the server output and every browser console line live
+ * @param {(page: import('playwright-core').Page) => Promise<void>} [options.onPage] called once the workbench is up
+ * @param {(line: string) => void} [options.log] default console.log
+ */
+export async function runExtensionTests({
+  extensionDevelopmentPath,
+  extensionTestsPath,
+  workspace,
+  settings,
+  env,
+  timeoutMs = 300_000,
+  screenshotPath,
+  verbose = process.env.RERANK_LENS_VERBOSE === '1',
+  onPage,
+  log = (line) => console.log(line),
+}) {
+  const started = Date.now();
+  const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+  let server;
+  let browser;
+  const cleanup = async () => {
+    await browser?.close().catch(() => {});
+    await server?.stop();
+  };
+  // Playwright's own signal handlers would exit before the server group is killed: ours run
+  // instead (launchBrowser below turns them off), so Ctrl-C leaves no code-server behind.
+  const onSignal = (signal) => {
+    if (server) killGroup(server.pid, 'SIGKILL');
+    void cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    server = await startCodeServer({
+      workspace,
+      settings,
+      env,
+      onOutput: verbose ? (t) => process.stderr.write(`[code-server] ${t}`) : undefined,
+    });
+    log(`[harness] code-server ${CODE_SERVER_VERSION} on ${server.url} (${elapsed()})`);
+    browser = await launchBrowser({ handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+
+    /** @type {(v: { code: number, logs: unknown }) => void} */
+    let onExit = () => {};
+    const exit = new Promise((r) => (onExit = r));
+    // The workbench reports the in-host suite's result only to the page, through this hook.
+    await page.exposeFunction('codeAutomationExit', (code, logs) => onExit({ code, logs }));
+
+    // The extension host's console (console.log/error and process.stdout of the suite) is
+    // forwarded to the workbench, which logs it to the page's console: echo that live, in order.
+    const consoleLines = [];
+    let consoleChain = Promise.resolve();
+    page.on('console', (msg) => {
+      consoleChain = consoleChain.then(async () => {
+        const line = await formatConsoleMessage(msg);
+        consoleLines.push(line.text);
+        if (verbose) process.stderr.write(`[browser:${line.level}] ${line.text}\n`);
+        else if (!isWorkbenchNoise(line.text)) log(line.level === 'info' ? line.text : `[${line.level}] ${line.text}`);
+      });
+    });
+    page.on('pageerror', (err) => consoleLines.push(`[pageerror] ${err.message}`));
+
+    await page.goto(extensionTestUrl(server.url, { workspace, extensionDevelopmentPath, extensionTestsPath }));
+    if (onPage) {
+      await page.waitForSelector('.monaco-workbench', { timeout: timeoutMs });
+      await onPage(page);
+    }
+
+    const timedOut = sleep(timeoutMs).then(() => null);
+    const result = await Promise.race([exit, timedOut]);
+    await Promise.race([consoleChain, sleep(2_000)]);
+    if (screenshotPath) await page.screenshot({ path: screenshotPath }).catch(() => {});
+
+    if (!result) {
+      log(`[harness] TIMEOUT after ${timeoutMs} ms: the extension host never reported a result.`);
+      log('--- browser console (last 200 lines) ---');
+      for (const line of consoleLines.slice(-200)) log(line);
+      log('--- code-server output ---');
+      log(server.output());
+      return 2;
+    }
+
+    if (result.code !== 0 || verbose) printLogs(result.logs, log);
+    log(`[harness] extension tests exited with code ${result.code} after ${elapsed()}`);
+    return typeof result.code === 'number' ? result.code : 2;
+  } catch (err) {
+    log(`[harness] ERROR: ${/** @type {Error} */ (err).stack ?? err}`);
+    return 2;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await cleanup();
+  }
+}
+
+const WORKBENCH_NOISE = [
+  /^Resolv(ing|ed) connection token/,
+  /^Creating a socket \(renderer-/,
+  /^\[Service Worker\]/,
+  /^Updating additional builtin extensions cache/,
+  /^ChatSessionStore:/,
+  /^Failed to load resource/, // vsda 404, offline gallery
+  /^The web worker extension host is started in a same-origin iframe/,
+  /^An iframe which has both allow-scripts and allow-same-origin/,
+  /^Overwriting extension <</,
+  /ENOTFOUND|open-vsx\.org|ERR_NAME_NOT_RESOLVED|ERR_INTERNET_DISCONNECTED/, // offline
+];
+
+/** Lines the workbench itself prints on every start (offline); hidden unless verbose. */
+export function isWorkbenchNoise(text) {
+  return WORKBENCH_NOISE.some((re) => re.test(text));
+}
+
+const LOGGER_STYLE = /^%c\s*(TRACE|DEBUG|INFO|WARN|ERR)\s*$/;
+const LEVELS = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERR: 'error' };
+
+/**
+ * Turns a page console message back into the line the extension host printed. The workbench logs
+ * forwarded messages as ('%c INFO', 'color: #33f', format, ...args): drop the styling and apply
+ * the format (mocha's reporters print through '%s' / '%d' formats).
+ * @param {import('playwright-core').ConsoleMessage} msg
+ * @returns {Promise<{ level: string, text: string }>}
+ */
+export async function formatConsoleMessage(msg) {
+  const type = msg.type();
+  let level = type === 'log' ? 'info' : type === 'warning' ? 'warn' : type;
+  let values;
+  try {
+    values = await Promise.all(
+      msg.args().map((arg) =>
+        arg.evaluate((v) => (v instanceof Error ? (v.stack ?? String(v)) : v)).catch(() => arg.toString()),
+      ),
+    );
+  } catch {
+    values = [msg.text()];
+  }
+  if (values.length === 0) values = [msg.text()];
+  const style = typeof values[0] === 'string' ? LOGGER_STYLE.exec(values[0]) : null;
+  if (style && typeof values[1] === 'string' && values[1].startsWith('color:')) {
+    level = LEVELS[style[1]];
+    values = values.slice(2);
+  }
+  return { level, text: format(...values) };
+}
+
+/** The workbench hands over its log files as [{ relativePath, contents }]. */
+function printLogs(logs, log) {
+  if (!Array.isArray(logs)) return;
+  for (const { relativePath, contents } of logs) {
+    if (!contents?.trim() || relativePath === 'views.log') continue;
+    log(`--- ${relativePath} ---`);
+    log(contents.trimEnd());
+  }
+}
