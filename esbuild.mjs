@@ -1,6 +1,7 @@
 // Bundles the extension host entry, the scoring worker and the CLI into dist/.
 // onnxruntime-node ships native binaries and must stay an unbundled dependency.
 import * as esbuild from 'esbuild';
+import { readdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -26,6 +27,17 @@ const builds = [
   { ...node, entryPoints: { worker: 'src/worker/worker.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'src/cli/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
 ];
+
+// `--tests`: the extension-host integration suite, loaded by VS Code from out/test/integration.
+if (process.argv.includes('--tests')) {
+  const dir = 'test/integration';
+  builds.push({
+    ...node,
+    entryPoints: readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => `${dir}/${f}`),
+    outdir: 'out/test/integration',
+    external: [...node.external, 'mocha'],
+  });
+}
 
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));

@@ -6,9 +6,11 @@
 //
 // --grep is handed to the extension host as RERANK_LENS_TEST_GREP (the suite's index applies it).
 // See test/support/README.md.
-import { existsSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
+import { makeModel } from './fixtures/make-model.mjs';
 import { CODE_SERVER_VERSION, REPO_ROOT, findCodeServer, runExtensionTests, toolsDir } from './support/code-server.mjs';
 
 const { values: opts } = parseArgs({
@@ -39,16 +41,22 @@ if (!existsSync(suite)) fail(`${relative(REPO_ROOT, suite)} is missing: compile 
 const main = join(REPO_ROOT, 'dist', 'extension.js');
 if (!existsSync(main)) fail(`${relative(REPO_ROOT, main)} is missing: run \`npm run build\` first.`);
 
-const workspace = join(REPO_ROOT, 'sample');
-if (!existsSync(workspace)) mkdirSync(workspace, { recursive: true });
+// The suite works on a copy of sample/ (plus a malformed file) so nothing in the repo can change.
+const workspace = mkdtempSync(join(tmpdir(), 'rerank-lens-ws-'));
+cpSync(join(REPO_ROOT, 'sample'), workspace, { recursive: true });
+writeFileSync(join(workspace, 'broken_results.json'), '[\n  {"id": 1, "text": "a"}\n  {"id": 2, "text": "b"}\n]\n');
+const model = join(REPO_ROOT, 'test', '.models', 'tiny');
+await makeModel({ out: model, preset: 'tiny', quant: true });
 
 const code = await runExtensionTests({
   extensionDevelopmentPath: REPO_ROOT,
   extensionTestsPath: suite,
   workspace,
+  settings: { 'rerankLens.modelPath': model, 'rerankLens.allowRemoteModels': false },
   env: opts.grep ? { RERANK_LENS_TEST_GREP: opts.grep } : {},
   timeoutMs: Number(opts.timeout),
   screenshotPath: opts.screenshot,
   verbose: opts.verbose,
 });
+rmSync(workspace, { recursive: true, force: true });
 process.exit(code);

@@ -1,7 +1,85 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import { ChunkDocuments, CHUNK_SCHEME } from './chunks';
+import { Commands, HAS_RESULTS, VIEW_ID } from './commands';
+import { RerankEngine } from './engine';
+import { exportResults } from './export-results';
+import { revealSource } from './open-source';
+import { rerankCommand, type RerankArgs } from './rerank-command';
+import type { RerankSession } from './session';
+import { StatusItem } from './status';
+import { ResultsTree, type ResultNode } from './tree';
 
-export function activate(_context: vscode.ExtensionContext): void {
-  // Commands and views are registered in later milestones.
+/** What the extension exports: read access to the current results (used by tests and other extensions). */
+export interface RerankLensApi {
+  current(): RerankSession | undefined;
+  tree: ResultsTree;
+}
+
+export function activate(context: vscode.ExtensionContext): RerankLensApi {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel('Rerank Lens', { log: true });
+  const tree = new ResultsTree();
+  const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  const chunks = new ChunkDocuments();
+  const status = new StatusItem();
+  const engine = new RerankEngine(context, log);
+  context.subscriptions.push(log, view, chunks, status, engine);
+  context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(CHUNK_SCHEME, chunks));
+
+  const show = (session: RerankSession) => {
+    tree.show(session);
+    void vscode.commands.executeCommand('setContext', HAS_RESULTS, true);
+    view.message = session.warnings.length ? `${session.warnings.length} warning(s): see the Rerank Lens log.` : undefined;
+    void vscode.commands.executeCommand(`${VIEW_ID}.focus`);
+  };
+  const deps = { context, engine, log, status, current: () => tree.current, show };
+
+  /** The document a command applies to: the node it was invoked on, else the tree's selection. */
+  const target = (node?: ResultNode) => {
+    const n = node ?? view.selection[0];
+    return n && (n.kind === 'document' || n.kind === 'source' || n.kind === 'field') ? n : undefined;
+  };
+  const withSession = <T>(run: (session: RerankSession) => T): T | undefined => {
+    const session = tree.current;
+    if (!session) {
+      void vscode.window.showInformationMessage('Rerank Lens: nothing reranked yet. Run "Rerank Lens: Rerank results" first.');
+      return undefined;
+    }
+    return run(session);
+  };
+
+  const handlers: Record<(typeof Commands)[keyof typeof Commands], (...args: never[]) => unknown> = {
+    [Commands.rerank]: (first?: vscode.Uri | RerankArgs, all?: vscode.Uri[]) =>
+      rerankCommand(deps, first instanceof vscode.Uri ? { files: all?.length ? all : [first] } : (first ?? {})),
+    [Commands.rerankAgain]: (args?: { query?: string }) =>
+      withSession((s) => rerankCommand(deps, { files: s.files, query: args?.query })),
+    [Commands.exportResults]: (uri?: vscode.Uri) => withSession((s) => exportResults(s, uri)),
+    [Commands.openChunk]: async (node?: ResultNode) => {
+      const t = target(node);
+      if (!t) return undefined;
+      const doc = await vscode.workspace.openTextDocument(chunks.uriFor(t.doc));
+      return vscode.window.showTextDocument(doc, { preview: true });
+    },
+    [Commands.revealInSource]: (node?: ResultNode) =>
+      withSession(async (s) => {
+        const t = target(node);
+        if (!t) return;
+        await revealSource(t.kind === 'source' ? t.source : t.doc.sources[t.doc.sources.length - 1], s.files, s.fileNames);
+      }),
+    [Commands.copyText]: async (node?: ResultNode) => {
+      const t = target(node);
+      if (!t) return;
+      await vscode.env.clipboard.writeText(t.doc.text);
+      vscode.window.setStatusBarMessage('$(copy) Chunk text copied', 2000);
+    },
+    [Commands.showLog]: () => log.show(),
+  };
+  for (const [id, handler] of Object.entries(handlers)) {
+    context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
+  }
+
+  log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms`);
+  return { current: () => tree.current, tree };
 }
 
 export function deactivate(): void {}

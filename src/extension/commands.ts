@@ -1,0 +1,13 @@
+/** Every command id in one place; package.json's contributes.commands must list exactly these. */
+export const Commands = {
+  rerank: 'rerankLens.rerank',
+  rerankAgain: 'rerankLens.rerankAgain',
+  exportResults: 'rerankLens.exportResults',
+  openChunk: 'rerankLens.openChunk',
+  revealInSource: 'rerankLens.revealInSource',
+  copyText: 'rerankLens.copyText',
+  showLog: 'rerankLens.showLog',
+} as const;
+
+export const VIEW_ID = 'rerankLens.results';
+export const HAS_RESULTS = 'rerankLens.hasResults';

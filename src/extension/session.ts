@@ -1,0 +1,17 @@
+import type * as vscode from 'vscode';
+import type { RankedDocument } from '../core/rerank';
+
+/** One finished rerank: what the tree shows and what "Rerank again" and "Export" reuse. */
+export interface RerankSession {
+  query: string;
+  /** The model as configured (hub id or folder) and its precision. */
+  model: string;
+  dtype: string;
+  files: vscode.Uri[];
+  /** Display name (workspace-relative path) of each file, as used in the documents' sources. */
+  fileNames: string[];
+  documents: RankedDocument[];
+  topK: number;
+  elapsedMs: number;
+  warnings: string[];
+}
