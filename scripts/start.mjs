@@ -51,12 +51,15 @@ function onPath(name) {
   return undefined;
 }
 
-log('building (npm run build)…');
-const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: REPO_ROOT, stdio: 'inherit', shell: isWindows });
-if (build.status !== 0) fail(`the build failed (exit ${build.status ?? build.signal}).`);
+function buildExtension() {
+  log('building (npm run build)…');
+  const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: REPO_ROOT, stdio: 'inherit', shell: isWindows });
+  if (build.status !== 0) fail(`the build failed (exit ${build.status ?? build.signal}).`);
+}
 
 const code = opts['code-server'] ? undefined : onPath('code');
 if (code) {
+  buildExtension();
   if (opts['tiny-model']) log('--tiny-model only applies to code-server; set rerankLens.modelPath yourself in VS Code.');
   log(`opening sample/ in VS Code with the extension from ${REPO_ROOT}`);
   const run = spawnSync(code, [`--extensionDevelopmentPath=${REPO_ROOT}`, sample], { stdio: 'inherit', shell: isWindows });
@@ -72,6 +75,7 @@ if (!findCodeServer()) {
   );
 }
 
+buildExtension();
 const settings = {};
 if (opts['tiny-model']) {
   const model = join(REPO_ROOT, 'test', '.models', 'tiny');
