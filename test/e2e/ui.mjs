@@ -129,15 +129,18 @@ function movement(originalRank, rank) {
   return originalRank > rank ? `↑${originalRank - rank}` : `↓${rank - originalRank}`;
 }
 
+/** A list's own rows, not the copies sticky scroll pins above them (those lack aria-level). */
+const ROW = '.monaco-list-rows > .monaco-list-row';
+
 /**
  * Every row of a tree view as the DOM shows it, scrolling when the list is virtualized past the viewport.
- * @returns {Promise<Array<{ index: number, level: number, label: string, description: string, icons: string[] }>>}
+ * @returns {Promise<Array<{ index: number, last: boolean, level: number, label: string, description: string, icons: string[] }>>}
  */
 async function readTree(p, viewName) {
   const list = p.locator(`.monaco-list[aria-label="${viewName}"]`);
   const rows = new Map();
   for (let round = 0; round < 20; round++) {
-    const batch = await list.locator('.monaco-list-row').evaluateAll((els) =>
+    const batch = await list.locator(ROW).evaluateAll((els) =>
       els.map((e) => ({
         index: Number(e.getAttribute('data-index')),
         last: e.getAttribute('data-last-element') === 'true',
@@ -156,16 +159,25 @@ async function readTree(p, viewName) {
     await p.mouse.wheel(0, box.height / 2);
     await p
       .waitForFunction(
-        ([label, seen]) =>
-          [...document.querySelectorAll(`.monaco-list[aria-label="${label}"] .monaco-list-row`)].some(
+        ([label, seen, row]) =>
+          [...document.querySelectorAll(`.monaco-list[aria-label="${label}"] ${row}`)].some(
             (e) => Number(e.getAttribute('data-index')) > seen,
           ),
-        [viewName, highest],
+        [viewName, highest, ROW],
         { timeout: 2_000 },
       )
       .catch(() => {});
   }
-  return [...rows.values()].sort((a, b) => a.index - b.index).map(({ last: _last, ...row }) => row);
+  if (!rows.has(0) || rows.size > (await list.locator(ROW).count())) {
+    // Scrolled: back to the top, so the first rows can be clicked.
+    const box = await list.boundingBox();
+    if (box) {
+      await p.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await p.mouse.wheel(0, -100_000);
+      await list.locator(`${ROW}[data-index="0"]`).waitFor({ timeout: 5_000 });
+    }
+  }
+  return [...rows.values()].sort((a, b) => a.index - b.index);
 }
 
 /** Drags the sash between the side bar and the editor so the side bar is about `width` px wide. */
@@ -309,10 +321,10 @@ try {
 
   let rows = [];
   await check("the tree lists the query, then the documents in the CLI's order with its scores", async () => {
-    const firstLabel = page.locator(`.monaco-list[aria-label="${VIEW}"] .monaco-list-row[data-index="0"] .label-name`);
+    const firstLabel = page.locator(`.monaco-list[aria-label="${VIEW}"] ${ROW}[data-index="0"] .label-name`);
     await firstLabel.filter({ hasText: QUERY }).waitFor({ timeout: 120_000 });
-    // The documents come in one refresh with the query row, but give rendering a moment to settle.
-    await page.locator(`.monaco-list[aria-label="${VIEW}"] .monaco-list-row[data-last-element="true"]`).waitFor();
+    // The documents come in the same refresh as the (expanded) query row.
+    await page.locator(`.monaco-list[aria-label="${VIEW}"] ${ROW}[data-index="1"]`).waitFor();
     rows = await readTree(page, VIEW);
     assertEqual(rows[0].label, QUERY, 'first row');
     assert(rows[0].level === 1, 'the query row is the root');
@@ -345,7 +357,7 @@ try {
   const top = () => expected[0];
   await check('clicking the best document opens its chunk in an editor tab', async () => {
     await page
-      .locator(`.monaco-list[aria-label="${VIEW}"] .monaco-list-row[data-index="1"] .label-name`)
+      .locator(`.monaco-list[aria-label="${VIEW}"] ${ROW}[data-index="1"] .label-name`)
       .click();
     const tab = page.locator('.editor-group-container.active .tab.active');
     await tab.filter({ hasText: '#1 ' }).waitFor({ timeout: 30_000 });
