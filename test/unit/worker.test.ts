@@ -36,6 +36,7 @@ describe('the scoring worker', function () {
     assert.deepEqual(scored.map((p) => p.total), scored.map(() => DOCS.length));
     assert.ok(scored.every((p, i) => i === 0 || p.done > scored[i - 1].done), 'progress only moves forward');
     assert.equal(scored.at(-1)!.done, DOCS.length);
+    assert.ok(!progress.some((p) => p.phase === 'download'), 'reading a local folder is not reported as a download');
     assert.ok(result.timings.inferenceMs > 0);
   });
 

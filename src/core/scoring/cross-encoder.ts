@@ -54,11 +54,19 @@ export class CrossEncoder {
     // Hub ids are first looked up here; keep it inside our own cache so nothing else is picked up.
     env.localModelPath = join(spec.cacheDir, 'local');
     env.remoteHost = spec.remoteHost ?? HUB;
+    // transformers.js reports "progress" for files read from disk as well; only files actually fetched
+    // over the network are downloads.
+    const fetched: string[] = [];
+    env.fetch = (input: string | URL, init?: RequestInit) => {
+      fetched.push(String(input));
+      return fetch(input, init);
+    };
+    const isDownload = (file: string) => fetched.some((url) => url.endsWith(`/${file}`));
     const options = {
       cache_dir: spec.cacheDir,
       local_files_only: !env.allowRemoteModels,
       progress_callback: (info: { status: string; file?: string; loaded?: number; total?: number; progress?: number }) => {
-        if (info.status === 'progress' && info.file) {
+        if (info.status === 'progress' && info.file && isDownload(info.file)) {
           onProgress?.({
             phase: 'download',
             file: info.file,
