@@ -163,6 +163,10 @@ export async function startCodeServer({ workspace, port, extensionsDir, userData
     port = port ?? (await freePort());
     await mkdir(join(userDataDir, 'User'), { recursive: true });
     await mkdir(extensionsDir, { recursive: true });
+    // code-server is a remote: machine-scoped settings (e.g. local folder paths) count only from the
+    // server's Machine settings; from User settings the extension host drops them on the first reload.
+    await mkdir(join(userDataDir, 'Machine'), { recursive: true });
+    await writeFile(join(userDataDir, 'Machine', 'settings.json'), JSON.stringify(settings, null, 2));
     await writeFile(
       join(userDataDir, 'User', 'settings.json'),
       JSON.stringify(
