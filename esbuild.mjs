@@ -1,7 +1,7 @@
 // Bundles the extension host entry, the scoring worker and the CLI into dist/.
 // onnxruntime-node ships native binaries and must stay an unbundled dependency.
 import * as esbuild from 'esbuild';
-import { readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -26,7 +26,24 @@ const builds = [
   { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { worker: 'src/worker/worker.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'src/cli/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  // The answer panel's script runs in the webview (a browser), not in Node.
+  {
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: !production,
+    minify: production,
+    entryPoints: { answer: 'src/webview/answer.ts' },
+    outdir: 'dist/webview',
+    logLevel: 'warning',
+  },
 ];
+
+// The webview may only load from dist/webview (its localResourceRoots): put its styles and icons there.
+mkdirSync('dist/webview', { recursive: true });
+copyFileSync('media/answer.css', 'dist/webview/answer.css');
+for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/webview/${file}`);
 
 // `--tests`: the extension-host integration suite, loaded by VS Code from out/test/integration.
 if (process.argv.includes('--tests')) {

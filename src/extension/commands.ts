@@ -7,6 +7,10 @@ export const Commands = {
   revealInSource: 'rerankLens.revealInSource',
   copyText: 'rerankLens.copyText',
   showLog: 'rerankLens.showLog',
+  ask: 'rerankLens.ask',
+  stopAsk: 'rerankLens.stopAsk',
+  setApiKey: 'rerankLens.setApiKey',
+  clearApiKey: 'rerankLens.clearApiKey',
 } as const;
 
 export const VIEW_ID = 'rerankLens.results';

@@ -1,10 +1,15 @@
 import * as vscode from 'vscode';
+import { ANSWER_VIEW_TYPE } from '../shared/answer-protocol';
+import { AnswerPanel } from './ask/answer-panel';
+import { AskController } from './ask/ask-controller';
+import { ApiKeys } from './ask/api-key';
 import { ChunkDocuments, CHUNK_SCHEME } from './chunks';
 import { Commands, HAS_RESULTS, VIEW_ID } from './commands';
 import { RerankEngine } from './engine';
 import { exportResults } from './export-results';
 import { revealSource } from './open-source';
 import { rerankCommand, type RerankArgs } from './rerank-command';
+import type { RankedDocument } from '../core/rerank';
 import type { RerankSession } from './session';
 import { StatusItem } from './status';
 import { ResultsTree, type ResultNode } from './tree';
@@ -13,6 +18,9 @@ import { ResultsTree, type ResultNode } from './tree';
 export interface RerankLensApi {
   current(): RerankSession | undefined;
   tree: ResultsTree;
+  panel: AnswerPanel;
+  /** Where the extension writes (its log and global storage): lets tests prove no secret lands there. */
+  storage: { logUri: vscode.Uri; globalStorageUri: vscode.Uri };
 }
 
 export function activate(context: vscode.ExtensionContext): RerankLensApi {
@@ -33,6 +41,31 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
     void vscode.commands.executeCommand(`${VIEW_ID}.focus`);
   };
   const deps = { context, engine, log, status, current: () => tree.current, show };
+
+  const openChunk = async (doc: RankedDocument) =>
+    vscode.window.showTextDocument(await vscode.workspace.openTextDocument(chunks.uriFor(doc)), { preview: true, viewColumn: vscode.ViewColumn.One });
+  const panel = new AnswerPanel(context);
+  const keys = new ApiKeys(context.secrets);
+  const asker = new AskController({
+    panel,
+    keys,
+    log,
+    current: () => tree.current,
+    revealDocument: async (id) => {
+      const doc = tree.current?.documents.find((d) => String(d.id) === String(id));
+      const node = doc && tree.nodeOf(doc);
+      if (!doc || !node) return false;
+      await view.reveal(node, { select: true, focus: false, expand: false });
+      await openChunk(doc);
+      return true;
+    },
+  });
+  context.subscriptions.push(panel, asker);
+  context.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer(ANSWER_VIEW_TYPE, {
+      deserializeWebviewPanel: async (webviewPanel) => panel.restore(webviewPanel),
+    }),
+  );
 
   /** The document a command applies to: the node it was invoked on, else the tree's selection. */
   const target = (node?: ResultNode) => {
@@ -56,9 +89,7 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
     [Commands.exportResults]: (uri?: vscode.Uri) => withSession((s) => exportResults(s, uri)),
     [Commands.openChunk]: async (node?: ResultNode) => {
       const t = target(node);
-      if (!t) return undefined;
-      const doc = await vscode.workspace.openTextDocument(chunks.uriFor(t.doc));
-      return vscode.window.showTextDocument(doc, { preview: true });
+      return t ? openChunk(t.doc) : undefined;
     },
     [Commands.revealInSource]: (node?: ResultNode) =>
       withSession(async (s) => {
@@ -73,13 +104,22 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
       vscode.window.setStatusBarMessage('$(copy) Chunk text copied', 2000);
     },
     [Commands.showLog]: () => log.show(),
+    [Commands.ask]: (args?: { query?: string }) => asker.ask(args?.query),
+    [Commands.stopAsk]: () => asker.stopAll(),
+    [Commands.setApiKey]: async (key?: string) => {
+      if (await keys.set(typeof key === 'string' ? key : undefined)) void vscode.window.showInformationMessage('Rerank Lens: API key stored in SecretStorage.');
+    },
+    [Commands.clearApiKey]: async () => {
+      await keys.clear();
+      void vscode.window.showInformationMessage('Rerank Lens: API key removed.');
+    },
   };
   for (const [id, handler] of Object.entries(handlers)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
   }
 
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms`);
-  return { current: () => tree.current, tree };
+  return { current: () => tree.current, tree, panel, storage: { logUri: context.logUri, globalStorageUri: context.globalStorageUri } };
 }
 
 export function deactivate(): void {}

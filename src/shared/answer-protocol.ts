@@ -1,0 +1,48 @@
+/**
+ * Messages between the extension host and the answer webview. Both sides import this file (the
+ * webview bundle too), so a change on one side that the other does not handle fails to compile.
+ */
+
+export type TurnStatus = 'streaming' | 'done' | 'stopped' | 'error';
+
+/** What the user can do about an error, shown as a button in the panel. */
+export type ErrorAction = 'setKey' | 'openSettings' | 'retry';
+
+export interface TurnDocument {
+  /** The citation number, 1-based. */
+  n: number;
+  id: string | number;
+  label: string;
+  score: number;
+}
+
+export interface Turn {
+  id: string;
+  query: string;
+  model: string;
+  documents: TurnDocument[];
+  answer: string;
+  status: TurnStatus;
+  error?: { message: string; action?: ErrorAction };
+  startedAt: number;
+}
+
+export interface PanelState {
+  turns: Turn[];
+}
+
+export type HostMessage =
+  | { type: 'state'; state: PanelState }
+  | { type: 'turn'; turn: Turn }
+  | { type: 'delta'; turnId: string; text: string }
+  | { type: 'end'; turnId: string; status: Exclude<TurnStatus, 'streaming'>; error?: Turn['error'] };
+
+export type WebviewMessage =
+  | { type: 'ready' }
+  | { type: 'stop'; turnId: string }
+  | { type: 'copy'; turnId: string }
+  | { type: 'regenerate'; turnId: string }
+  | { type: 'cite'; turnId: string; n: number }
+  | { type: 'action'; turnId: string; action: ErrorAction };
+
+export const ANSWER_VIEW_TYPE = 'rerankLens.answer';
