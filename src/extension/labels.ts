@@ -2,7 +2,7 @@ import type { RankedDocument } from '../core/rerank';
 import { movement } from '../cli/table';
 
 /** First words of a chunk, on one line, cut at a word boundary. */
-export function firstWords(text: string, max = 60): string {
+export function firstWords(text: string, max = 44): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   if (flat.length <= max) return flat || '(empty text)';
   const cut = flat.slice(0, max);

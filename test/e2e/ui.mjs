@@ -110,7 +110,7 @@ function assertEqual(actual, expected, what) {
 }
 
 // The tree's labels, computed as src/extension/labels.ts does (first words unless titles are distinct).
-function firstWords(text, max = 60) {
+function firstWords(text, max = 44) {
   const flat = text.replace(/\s+/g, ' ').trim();
   if (flat.length <= max) return flat || '(empty text)';
   const cut = flat.slice(0, max);
