@@ -110,9 +110,9 @@ export async function streamChat(
   const OpenAI = sdk.default;
   const client = new OpenAI({
     apiKey: apiKey ?? NO_KEY,
-    // Never pick up OPENAI_ADMIN_KEY / OPENAI_ORG_ID / OPENAI_PROJECT_ID from the environment and send them
-    // to whatever server the user configured (an admin key would even replace the Authorization header).
-    adminAPIKey: null,
+    // Never pick up OPENAI_ORG_ID / OPENAI_PROJECT_ID from the environment and send them to whatever
+    // server the user configured. (SDK 6, chosen because it supports the Node 20 of VS Code's extension
+    // host, has no admin-key option; SDK 7 would read OPENAI_ADMIN_KEY and needs Node 22.)
     organization: null,
     project: null,
     webhookSecret: null,
