@@ -151,6 +151,17 @@ describe('Rerank results in the extension host', () => {
     }
   });
 
+  it('keeps the model off the extension host thread and logs its activation time', async () => {
+    // The worker thread has its own module cache: onnxruntime must never load into the host's.
+    const loaded = Object.keys(require.cache);
+    assert.ok(!loaded.some((m) => /onnxruntime|@huggingface/.test(m)), 'no model runtime in the extension host');
+    const { storage } = await api();
+    const log = readFileSync(join(storage.logUri.fsPath, 'Rerank Lens.log'), 'utf8');
+    const activated = /Activated in ([\d.]+) ms/.exec(log);
+    assert.ok(activated, 'the log records the activation time');
+    process.stdout.write(`      activation took ${activated[1]} ms\n`);
+  });
+
   it('never modified an input file', async () => {
     for (const [uri, text] of inputs) assert.equal(readFileSync(vscode.Uri.parse(uri).fsPath, 'utf8'), text);
   });
