@@ -35,7 +35,8 @@ export type HostMessage =
   | { type: 'state'; state: PanelState }
   | { type: 'turn'; turn: Turn }
   | { type: 'delta'; turnId: string; text: string }
-  | { type: 'end'; turnId: string; status: Exclude<TurnStatus, 'streaming'>; error?: Turn['error'] };
+  /** `answer`: the whole final answer, so deltas the webview missed (not ready yet, hidden) cannot leave it short. */
+  | { type: 'end'; turnId: string; status: Exclude<TurnStatus, 'streaming'>; answer: string; error?: Turn['error'] };
 
 export type WebviewMessage =
   | { type: 'ready' }

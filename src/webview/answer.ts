@@ -16,6 +16,7 @@ const pending = new Set<string>();
 let frame = 0;
 
 const ACTION_LABELS: Record<ErrorAction, string> = { setKey: 'Set API Key', openSettings: 'Open Settings', retry: 'Try Again' };
+const ACTION_ICONS: Record<ErrorAction, string> = { setKey: 'key', openSettings: 'settings-gear', retry: 'refresh' };
 
 window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   const message = event.data;
@@ -43,6 +44,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       const turn = find(message.turnId);
       if (!turn) return;
       turn.status = message.status;
+      turn.answer = message.answer;
       turn.error = message.error;
       pending.delete(turn.id);
       replaceTurn(turn);
@@ -116,8 +118,9 @@ function renderTurn(turn: Turn): HTMLElement {
     const link = el('a', 'doc');
     link.href = '#';
     link.dataset.cite = String(d.n);
-    link.title = 'Reveal in the Reranked Results view and open the chunk';
-    link.append(el('span', 'n', `[${d.n}]`), text(` ${d.label} `), el('span', 'score', d.score.toFixed(2)));
+    // One line each (long titles end in an ellipsis): the tooltip has the whole label.
+    link.title = `${d.label}\nReveal in the Reranked Results view and open the chunk`;
+    link.append(el('span', 'n', `[${d.n}]`), el('span', 'label', d.label), el('span', 'score', d.score.toFixed(2)));
     item.append(link);
     docs.append(item);
   }
@@ -135,9 +138,9 @@ function renderTurn(turn: Turn): HTMLElement {
   if (turn.error) {
     const box = el('div', 'error');
     box.setAttribute('role', 'alert');
-    box.append(icon('error'), text(` ${turn.error.message}`));
+    box.append(icon('error'), el('span', 'message', turn.error.message));
     if (turn.error.action) {
-      const action = button('action', 'key', ACTION_LABELS[turn.error.action]);
+      const action = button('action', ACTION_ICONS[turn.error.action], ACTION_LABELS[turn.error.action]);
       action.dataset.action = turn.error.action;
       box.append(action);
     }

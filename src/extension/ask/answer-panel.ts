@@ -16,6 +16,8 @@ export class AnswerPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private ready = false;
   private queue: HostMessage[] = [];
+  /** The answers streaming now, as far as they got: the stored history only has them once they end. */
+  private readonly live = new Map<string, string>();
   private readonly listeners: vscode.Disposable[] = [];
   private readonly received = new vscode.EventEmitter<PanelRequest>();
   /** Messages from the webview (stop, copy, regenerate, citation clicks, error actions). */
@@ -50,18 +52,33 @@ export class AnswerPanel implements vscode.Disposable {
     this.attach(panel);
   }
 
+  /**
+   * Runs `open`, which shows an editor in the first column (chunks open there), without leaving the panel
+   * hidden behind it: a panel in the first column moves beside that editor. (VS Code puts a new panel in
+   * the first column whenever no editor is open, whatever column is asked for.)
+   */
+  async keepVisibleWhile(open: () => Promise<boolean>): Promise<boolean> {
+    const inFirstColumn = this.panel?.viewColumn === vscode.ViewColumn.One;
+    const opened = await open();
+    if (opened && inFirstColumn && this.panel) this.panel.reveal(vscode.ViewColumn.Beside, true);
+    return opened;
+  }
+
   async startTurn(turn: Turn): Promise<void> {
+    if (turn.status === 'streaming') this.live.set(turn.id, turn.answer);
     await this.save((turns) => [...turns.filter((t) => t.id !== turn.id), turn]);
     this.post({ type: 'turn', turn });
   }
 
   delta(turnId: string, text: string): void {
+    this.live.set(turnId, (this.live.get(turnId) ?? '') + text);
     this.post({ type: 'delta', turnId, text });
   }
 
   async endTurn(turnId: string, answer: string, status: Turn['status'], error?: Turn['error']): Promise<void> {
+    if (status !== 'streaming') this.live.delete(turnId);
     await this.save((turns) => turns.map((t) => (t.id === turnId ? { ...t, answer, status, error } : t)));
-    if (status !== 'streaming') this.post({ type: 'end', turnId, status, error });
+    if (status !== 'streaming') this.post({ type: 'end', turnId, status, answer, error });
   }
 
   private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
@@ -86,9 +103,14 @@ export class AnswerPanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((message: WebviewMessage) => {
         if (message.type === 'ready') {
           this.ready = true;
-          // The stored history is the truth: a reloaded webview may hold a stale copy in getState().
-          this.post({ type: 'state', state: { turns: this.turns } }, true);
-          for (const queued of this.queue.splice(0)) this.post(queued);
+          // The stored history (with the text of answers still streaming) is the truth: a reloaded
+          // webview may hold a stale copy in getState(), and deltas sent before 'ready' were dropped.
+          const turns = this.turns.map((t) => (this.live.has(t.id) ? { ...t, answer: this.live.get(t.id)! } : t));
+          this.post({ type: 'state', state: { turns } }, true);
+          // Queued turns are in that state already, with more of their answer than their snapshot.
+          for (const queued of this.queue.splice(0)) {
+            if (queued.type !== 'turn' || !turns.some((t) => t.id === queued.turn.id)) this.post(queued);
+          }
           return;
         }
         this.received.fire(message);

@@ -146,7 +146,7 @@ export class AskController implements vscode.Disposable {
         return;
       case 'cite': {
         const doc = turn?.documents.find((d) => d.n === message.n);
-        if (doc && !(await this.deps.revealDocument(doc.id))) {
+        if (doc && !(await this.deps.panel.keepVisibleWhile(() => this.deps.revealDocument(doc.id)))) {
           void vscode.window.showInformationMessage(`Rerank Lens: document ${String(doc.id)} is not in the current results any more.`);
         }
         return;
