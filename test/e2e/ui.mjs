@@ -5,33 +5,44 @@
 // "Reranked Results" tree (order and scores against the packaged CLI, top-3 stars and divider), a chunk
 // editor (content, read-only). Offline. Exits 0 when every check passes, 1 otherwise.
 //
-//   node test/e2e/ui.mjs [--vsix FILE] [--verbose]
+//   node --import tsx test/e2e/ui.mjs [--vsix FILE] [--verbose]
 //
-// Without --vsix (or $RERANK_LENS_E2E_VSIX) it packages first (`npm run package`, ~10 s). Screenshots go to
-// test-results/: ui-welcome.png, ui-rerank.png (tree + chunk editor), ui-failure.png when a check fails.
+// tsx: the expected tree labels come from src/extension/labels.ts itself. Without --vsix (or
+// $RERANK_LENS_E2E_VSIX) it reuses the VSIX packaged from the current sources, or packages first
+// (`npm run package`, ~10 s; see ensureVsix in helpers.mjs). Screenshots go to test-results/:
+// ui-welcome.png, ui-rerank.png (tree + chunk editor), ui-failure.png when a check fails.
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
-import { formatBytes, packageVsix } from '../../scripts/package.mjs';
+import { movement } from '../../src/cli/table.ts';
+import { documentLabels } from '../../src/extension/labels.ts';
 import { makeModel } from '../fixtures/make-model.mjs';
+import { REPO_ROOT, installVsix, launchBrowser, startCodeServer } from '../support/code-server.mjs';
 import {
-  CODE_SERVER_VERSION,
-  REPO_ROOT,
-  findCodeServer,
-  installVsix,
-  launchBrowser,
-  startCodeServer,
-  toolsDir,
-} from '../support/code-server.mjs';
+  BROWSER_SIGNALS,
+  RESULTS_DIR,
+  ROW,
+  activeEditorText,
+  assert,
+  assertEqual,
+  createCleanup,
+  createRun,
+  ensureVsix,
+  readFilePick,
+  readTree,
+  requireCodeServer,
+  runCommand,
+  waitForResults,
+  widenSideBar,
+} from './helpers.mjs';
 
 const QUERY = 'What is context size of Mixtral?';
 const FILES = ['dense_results.json', 'sparse_results.json'];
 const TOP_K = 3; // the rerankLens.topK default
 const VIEW = 'Reranked Results';
-const RESULTS_DIR = join(REPO_ROOT, 'test-results');
 const SCREENSHOT = join(RESULTS_DIR, 'ui-rerank.png');
 const WELCOME_SCREENSHOT = join(RESULTS_DIR, 'ui-welcome.png');
 const FAILURE_SCREENSHOT = join(RESULTS_DIR, 'ui-failure.png');
@@ -43,187 +54,12 @@ const { values: opts } = parseArgs({
   },
 });
 
-const started = Date.now();
-const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
-let passed = 0;
-let failed = 0;
-let skipping = false;
-
-function finish() {
-  console.log(`e2e: finished in ${elapsed()}`);
-  console.log(`e2e: ${passed} passed, ${failed} failed`);
-  process.exit(failed > 0 || passed === 0 ? 1 : 0);
-}
-
-if (!findCodeServer()) {
-  console.error(
-    `e2e: code-server ${CODE_SERVER_VERSION} is not installed (looked in ${toolsDir()}).\n` +
-      '  Install it (Chromium, ripgrep, build deps and code-server, ~1 min) with: bash scripts/install-test-tools.sh',
-  );
-  failed++;
-  finish();
-}
-
 /** @type {import('playwright-core').Page | undefined} */
 let page;
-
-/** One named check. After a failure the remaining checks are skipped (and counted as failed). */
-async function check(name, fn) {
-  if (skipping) {
-    failed++;
-    console.log(`  - ${name} (skipped after an earlier failure)`);
-    return;
-  }
-  const t = Date.now();
-  try {
-    await fn();
-    passed++;
-    console.log(`  ✓ ${name} (${Date.now() - t} ms)`);
-  } catch (err) {
-    failed++;
-    skipping = true;
-    const detail = err instanceof CheckFailure ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
-    console.log(`  ✗ ${name}\n    ${detail.replace(/\n/g, '\n    ')}`);
-    if (page) {
-      const notes = await page
-        .locator('.notifications-toasts .notification-list-item-message')
-        .allTextContents()
-        .catch(() => []);
-      if (notes.length) console.log(`    notifications: ${notes.map((n) => JSON.stringify(n)).join(', ')}`);
-      await page.screenshot({ path: FAILURE_SCREENSHOT }).catch(() => {});
-      console.log(`    screenshot: ${relative(process.cwd(), FAILURE_SCREENSHOT)}`);
-    }
-  }
-}
-
-/** A failed expectation: reported by its message alone (other errors with their stack). */
-class CheckFailure extends Error {}
-
-function assert(condition, message) {
-  if (!condition) throw new CheckFailure(message);
-}
-
-function assertEqual(actual, expected, what) {
-  const a = JSON.stringify(actual);
-  const e = JSON.stringify(expected);
-  if (a !== e) throw new CheckFailure(`${what}:\n      expected ${e}\n      actual   ${a}`);
-}
-
-// The tree's labels, computed as src/extension/labels.ts does (first words unless titles are distinct).
-function firstWords(text, max = 44) {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  if (flat.length <= max) return flat || '(empty text)';
-  const cut = flat.slice(0, max);
-  const space = cut.lastIndexOf(' ');
-  return `${space > max / 2 ? cut.slice(0, space) : cut}…`;
-}
-
-function documentLabels(docs) {
-  const titles = docs.map((d) => (typeof d.metadata?.title === 'string' ? d.metadata.title.trim() : ''));
-  const distinct = titles.every((t) => t !== '') && new Set(titles).size === titles.length;
-  return docs.map((d, i) => (distinct ? titles[i] : firstWords(d.text)));
-}
-
-function movement(originalRank, rank) {
-  if (originalRank === rank) return '=';
-  return originalRank > rank ? `↑${originalRank - rank}` : `↓${rank - originalRank}`;
-}
-
-/** A list's own rows, not the copies sticky scroll pins above them (those lack aria-level). */
-const ROW = '.monaco-list-rows > .monaco-list-row';
-
-/**
- * Every row of a tree view as the DOM shows it, scrolling when the list is virtualized past the viewport.
- * @returns {Promise<Array<{ index: number, last: boolean, level: number, label: string, description: string, icons: string[] }>>}
- */
-async function readTree(p, viewName) {
-  const list = p.locator(`.monaco-list[aria-label="${viewName}"]`);
-  const rows = new Map();
-  for (let round = 0; round < 20; round++) {
-    const batch = await list.locator(ROW).evaluateAll((els) =>
-      els.map((e) => ({
-        index: Number(e.getAttribute('data-index')),
-        last: e.getAttribute('data-last-element') === 'true',
-        level: Number(e.getAttribute('aria-level')),
-        label: e.querySelector('.label-name')?.textContent ?? '',
-        description: e.querySelector('.label-description')?.textContent ?? '',
-        icons: [...e.querySelectorAll('.codicon')].flatMap((i) => [...i.classList].filter((c) => c.startsWith('codicon-'))),
-      })),
-    );
-    for (const row of batch) rows.set(row.index, row);
-    if (batch.some((r) => r.last)) break;
-    const box = await list.boundingBox();
-    if (!box) break;
-    await p.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    const highest = Math.max(...batch.map((r) => r.index));
-    await p.mouse.wheel(0, box.height / 2);
-    await p
-      .waitForFunction(
-        ([label, seen, row]) =>
-          [...document.querySelectorAll(`.monaco-list[aria-label="${label}"] ${row}`)].some(
-            (e) => Number(e.getAttribute('data-index')) > seen,
-          ),
-        [viewName, highest, ROW],
-        { timeout: 2_000 },
-      )
-      .catch(() => {});
-  }
-  if (!rows.has(0) || rows.size > (await list.locator(ROW).count())) {
-    // Scrolled: back to the top, so the first rows can be clicked.
-    const box = await list.boundingBox();
-    if (box) {
-      await p.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-      await p.mouse.wheel(0, -100_000);
-      await list.locator(`${ROW}[data-index="0"]`).waitFor({ timeout: 5_000 });
-    }
-  }
-  return [...rows.values()].sort((a, b) => a.index - b.index);
-}
-
-/** Drags the sash between the side bar and the editor so the side bar is about `width` px wide. */
-async function widenSideBar(p, width) {
-  const box = await p.locator('.part.sidebar').boundingBox();
-  if (!box || box.width >= width) return;
-  const y = box.y + box.height / 2;
-  await p.mouse.move(box.x + box.width - 1, y);
-  await p.mouse.down();
-  await p.mouse.move(box.x + width - 1, y, { steps: 5 });
-  await p.mouse.up();
-}
-
-/** Text of the active editor's visible lines (Monaco renders spaces as non-breaking ones). */
-async function activeEditorText(p) {
-  const lines = await p
-    .locator('.editor-group-container.active .monaco-editor .view-lines .view-line')
-    .evaluateAll((els) =>
-      els
-        .map((e) => ({ top: parseFloat(e.style.top) || 0, text: e.textContent ?? '' }))
-        .sort((a, b) => a.top - b.top)
-        .map((l) => l.text),
-    );
-  return lines.join('\n').replace(/\u00a0/g, ' ');
-}
-
-const tempDirs = [];
-let server;
-let browser;
-const cleanup = async () => {
-  await browser?.close().catch(() => {});
-  await server?.stop();
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-};
-const onSignal = (signal) => {
-  if (server) {
-    try {
-      process.kill(-server.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  void cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-};
-process.once('SIGINT', onSignal);
-process.once('SIGTERM', onSignal);
+const run = createRun({ failureScreenshot: FAILURE_SCREENSHOT, page: () => page });
+const { check } = run;
+requireCodeServer(run);
+const resources = createCleanup();
 
 console.log('e2e: Rerank Lens UI in code-server + Chromium');
 mkdirSync(RESULTS_DIR, { recursive: true });
@@ -236,15 +72,9 @@ let extensionDir;
 try {
   await check('packages the VSIX and installs it into a fresh extensions folder', async () => {
     await makeModel({ out: model, preset: 'tiny', quant: true });
-    let vsix = opts.vsix;
-    if (!vsix) {
-      const t = Date.now();
-      const pkg = await packageVsix({ quiet: true });
-      vsix = pkg.path;
-      console.log(`    packaged ${relative(REPO_ROOT, vsix)}: ${formatBytes(pkg.bytes)}, ${pkg.files.length} files (${Date.now() - t} ms)`);
-    }
+    const vsix = await ensureVsix(opts.vsix);
     extensionsDir = mkdtempSync(join(tmpdir(), 'rerank-lens-e2e-ext-'));
-    tempDirs.push(extensionsDir);
+    resources.tempDirs.push(extensionsDir);
     await installVsix(vsix, extensionsDir);
     const installed = readdirSync(extensionsDir).filter((d) => d.startsWith('rerank-lens.rerank-lens-'));
     assertEqual(installed.length, 1, 'installed rerank-lens folders');
@@ -252,7 +82,7 @@ try {
   });
 
   const workspace = mkdtempSync(join(tmpdir(), 'rerank-lens-e2e-ws-'));
-  tempDirs.push(workspace);
+  resources.tempDirs.push(workspace);
   cpSync(join(REPO_ROOT, 'sample'), workspace, { recursive: true });
 
   await check("the installed copy's CLI reranks the sample (the expected order)", async () => {
@@ -266,16 +96,16 @@ try {
   });
 
   await check('code-server starts with the extension and the workbench loads', async () => {
-    server = await startCodeServer({
+    resources.server = await startCodeServer({
       workspace,
       extensionsDir,
       settings: { 'rerankLens.modelPath': model, 'rerankLens.allowRemoteModels': false },
       onOutput: opts.verbose ? (t) => process.stderr.write(`[code-server] ${t}`) : undefined,
     });
-    browser = await launchBrowser({ handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    resources.browser = await launchBrowser(BROWSER_SIGNALS);
+    page = await resources.browser.newPage({ viewport: { width: 1400, height: 900 } });
     if (opts.verbose) page.on('console', (m) => process.stderr.write(`[browser:${m.type()}] ${m.text()}\n`));
-    await page.goto(`${server.url}?${new URLSearchParams({ folder: workspace })}`);
+    await page.goto(`${resources.server.url}?${new URLSearchParams({ folder: workspace })}`);
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
   });
 
@@ -293,20 +123,9 @@ try {
   });
 
   await check('F1 › "Rerank Lens: Rerank results" offers both sample files, pre-selected', async () => {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor();
-    await input.fill('>Rerank Lens: Rerank results');
-    const command = page.locator('.quick-input-list .monaco-list-row[aria-label="Rerank Lens: Rerank results"]');
-    await command.waitFor();
-    // "Focus on Reranked Results View" matches too and may be listed first: pick ours explicitly.
-    if (!(await command.evaluate((e) => e.classList.contains('focused')))) await command.click();
-    else await page.keyboard.press('Enter');
-    const files = page.locator('.quick-input-list .monaco-list[aria-label*="result files"] .monaco-list-row');
-    await files.first().waitFor({ timeout: 30_000 });
-    const rows = await files.evaluateAll((els) =>
-      els.map((e) => ({ name: e.querySelector('.label-name')?.textContent ?? '', checked: e.getAttribute('aria-checked') === 'true' })),
-    );
+    // "Focus on Reranked Results View" matches too and may be listed first: runCommand picks ours explicitly.
+    await runCommand(page, 'Rerank Lens: Rerank results');
+    const rows = await readFilePick(page);
     assertEqual(rows.filter((r) => r.checked).map((r) => r.name).sort(), FILES, 'pre-selected files');
     await page.keyboard.press('Enter');
   });
@@ -321,10 +140,7 @@ try {
 
   let rows = [];
   await check("the tree lists the query, then the documents in the CLI's order with its scores", async () => {
-    const firstLabel = page.locator(`.monaco-list[aria-label="${VIEW}"] ${ROW}[data-index="0"] .label-name`);
-    await firstLabel.filter({ hasText: QUERY }).waitFor({ timeout: 120_000 });
-    // The documents come in the same refresh as the (expanded) query row.
-    await page.locator(`.monaco-list[aria-label="${VIEW}"] ${ROW}[data-index="1"]`).waitFor();
+    await waitForResults(page, VIEW, QUERY);
     rows = await readTree(page, VIEW);
     assertEqual(rows[0].label, QUERY, 'first row');
     assert(rows[0].level === 1, 'the query row is the root');
@@ -332,7 +148,7 @@ try {
     const labels = documentLabels(expected);
     assertEqual(
       docs.map((r) => r.label),
-      labels,
+      expected.map((d) => labels.get(d)),
       'document labels in order',
     );
     assertEqual(
@@ -390,11 +206,8 @@ try {
     assertEqual(await page.locator('.editor-group-container.active .tab.active.dirty').count(), 0, 'dirty tabs');
   });
 } catch (err) {
-  failed++;
-  console.log(`  ✗ harness error: ${err instanceof Error ? (err.stack ?? err.message) : err}`);
+  run.fail(err);
 } finally {
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
-  await cleanup();
+  await resources.done();
 }
-finish();
+run.finish();
