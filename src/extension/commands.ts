@@ -9,6 +9,7 @@ export const Commands = {
   showLog: 'rerankLens.showLog',
   ask: 'rerankLens.ask',
   stopAsk: 'rerankLens.stopAsk',
+  showAnswers: 'rerankLens.showAnswers',
   setApiKey: 'rerankLens.setApiKey',
   clearApiKey: 'rerankLens.clearApiKey',
 } as const;

@@ -106,6 +106,7 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
     [Commands.showLog]: () => log.show(),
     [Commands.ask]: (args?: { query?: string }) => asker.ask(args?.query),
     [Commands.stopAsk]: () => asker.stopAll(),
+    [Commands.showAnswers]: () => panel.show(),
     [Commands.setApiKey]: async (key?: string) => {
       if (await keys.set(typeof key === 'string' ? key : undefined)) void vscode.window.showInformationMessage('Rerank Lens: API key stored in SecretStorage.');
     },
