@@ -23,6 +23,10 @@ import { REPO_ROOT, installVsix, launchBrowser, startCodeServer } from '../suppo
 import { DEFAULT_REPLY, startOpenAIServer } from '../support/openai-server.ts';
 import {
   BROWSER_SIGNALS,
+  FILES,
+  QUERY,
+  TOP_K,
+  VIEW,
   FILE_PICK_ROWS,
   QUICK_INPUT,
   RESULTS_DIR,
@@ -40,11 +44,7 @@ import {
   widenSideBar,
 } from './helpers.mjs';
 
-const QUERY = 'What is context size of Mixtral?';
-const FILES = ['dense_results.json', 'sparse_results.json'];
 const HOSTILE_FILE = 'hostile/hostile_results.json';
-const TOP_K = 3; // the rerankLens.topK default
-const VIEW = 'Reranked Results';
 const ACTIVITY = '.activitybar .action-item .action-label[aria-label="Rerank Lens"]';
 const PANEL_SCREENSHOT = join(RESULTS_DIR, 'ask-panel.png');
 const HOSTILE_SCREENSHOT = join(RESULTS_DIR, 'ask-hostile.png');

@@ -8,6 +8,11 @@ import { currentTarget, formatBytes, packageVsix, vsixPathFor } from '../../scri
 import { CODE_SERVER_VERSION, REPO_ROOT, findCodeServer, toolsDir } from '../support/code-server.mjs';
 
 export const RESULTS_DIR = join(REPO_ROOT, 'test-results');
+/** The sample scenario both UI tests drive: the notebook's query over dense + sparse results. */
+export const QUERY = 'What is context size of Mixtral?';
+export const FILES = ['dense_results.json', 'sparse_results.json'];
+export const TOP_K = 3; // the rerankLens.topK default
+export const VIEW = 'Reranked Results';
 
 /** A failed expectation: reported by its message alone (other errors with their stack). */
 export class CheckFailure extends Error {}

@@ -23,6 +23,10 @@ import { makeModel } from '../fixtures/make-model.mjs';
 import { REPO_ROOT, installVsix, launchBrowser, startCodeServer } from '../support/code-server.mjs';
 import {
   BROWSER_SIGNALS,
+  FILES,
+  QUERY,
+  TOP_K,
+  VIEW,
   RESULTS_DIR,
   ROW,
   activeEditorText,
@@ -39,10 +43,6 @@ import {
   widenSideBar,
 } from './helpers.mjs';
 
-const QUERY = 'What is context size of Mixtral?';
-const FILES = ['dense_results.json', 'sparse_results.json'];
-const TOP_K = 3; // the rerankLens.topK default
-const VIEW = 'Reranked Results';
 const SCREENSHOT = join(RESULTS_DIR, 'ui-rerank.png');
 const WELCOME_SCREENSHOT = join(RESULTS_DIR, 'ui-welcome.png');
 const FAILURE_SCREENSHOT = join(RESULTS_DIR, 'ui-failure.png');
