@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Dtype } from '../core/scoring/protocol';
+import { DEFAULT_MODEL, type Dtype } from '../core/scoring/protocol';
 
 /** Typed view of `contributes.configuration`; read fresh on each use so changes apply at once. */
 export interface RerankConfig {
@@ -18,7 +18,7 @@ export function readConfig(): RerankConfig {
   const c = vscode.workspace.getConfiguration(SECTION);
   const dtype = c.get<string>('dtype', 'fp32');
   return {
-    model: c.get<string>('model', 'Xenova/ms-marco-MiniLM-L-6-v2').trim() || 'Xenova/ms-marco-MiniLM-L-6-v2',
+    model: c.get<string>('model', DEFAULT_MODEL).trim() || DEFAULT_MODEL,
     modelPath: c.get<string>('modelPath', '').trim(),
     dtype: dtype === 'q8' ? 'q8' : 'fp32',
     topK: Math.max(1, Math.floor(c.get<number>('topK', 3))),

@@ -61,6 +61,17 @@ describe('the scoring worker', function () {
     assert.equal(after.scores.length, 3);
   });
 
+  it('dispose cancels a running request, waits for it, then stops the worker', async () => {
+    let started!: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    const pending = worker.score({ model: spec, query: QUERY, documents: DOCS, batchTokens: 1, onProgress: (p) => p.phase === 'score' && started() });
+    await running;
+    await worker.dispose();
+    await assert.rejects(pending, CancelledError);
+    assert.equal(worker.alive, false);
+    assert.equal(worker.busy, false);
+  });
+
   it('rejects an already-aborted request without starting it', async () => {
     const abort = new AbortController();
     abort.abort();

@@ -27,6 +27,8 @@ interface Pending {
   resolve: (message: WorkerResponse) => void;
   reject: (err: Error) => void;
   onProgress?: (progress: Progress) => void;
+  /** Settles with the worker's reply; dispose() waits on it. */
+  reply: Promise<WorkerResponse>;
 }
 
 /**
@@ -70,11 +72,7 @@ export class ScoringWorker {
   async dispose(): Promise<void> {
     clearTimeout(this.idleTimer);
     for (const id of this.pending.keys()) this.worker?.postMessage({ type: 'cancel', id } satisfies WorkerRequest);
-    await Promise.allSettled([...this.pending.values()].map((p) => new Promise<void>((r) => {
-      const { resolve, reject } = p;
-      p.resolve = (m) => (resolve(m), r());
-      p.reject = (e) => (reject(e), r());
-    })));
+    await Promise.allSettled([...this.pending.values()].map((p) => p.reply));
     await this.shutdown();
   }
 
@@ -91,10 +89,11 @@ export class ScoringWorker {
     const onAbort = () => worker.postMessage({ type: 'cancel', id } satisfies WorkerRequest);
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      return await new Promise<WorkerResponse>((resolve, reject) => {
-        this.pending.set(id, { resolve, reject, onProgress });
-        worker.postMessage(build(id));
-      });
+      const entry = { onProgress } as Pending;
+      entry.reply = new Promise<WorkerResponse>((resolve, reject) => Object.assign(entry, { resolve, reject }));
+      this.pending.set(id, entry);
+      worker.postMessage(build(id));
+      return await entry.reply;
     } finally {
       signal?.removeEventListener('abort', onAbort);
       this.pending.delete(id);
