@@ -140,16 +140,11 @@ function documentTooltip(doc: RankedDocument, top: boolean): vscode.MarkdownStri
       `original rank ${doc.originalRank} (${movement(doc.originalRank, doc.rank)})\n\n`,
   );
   // Chunk text is untrusted: escaped, it can never become links, images or HTML (and HTML is off anyway).
-  md.appendMarkdown(`${escapeMarkdown(excerpt(doc.text))}\n\n`);
+  md.appendMarkdown(`${escapeMarkdown(firstWords(doc.text, 400))}\n\n`);
   for (const s of doc.sources) {
     md.appendMarkdown(`- ${escapeMarkdown(`${s.file}: rank ${s.rank}${s.score === undefined ? '' : `, score ${s.score}`}`)}\n`);
   }
   return md;
-}
-
-function excerpt(text: string, max = 400): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
 
 function oneLine(value: unknown): string {
