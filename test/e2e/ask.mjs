@@ -14,15 +14,11 @@
 // current sources (e.g. by ui.mjs just before), else it packages first (~10 s). Screenshots go to
 // test-results/: ask-panel.png (answer with citations), ask-hostile.png, ask-failure.png when a check fails.
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { makeModel } from '../fixtures/make-model.mjs';
-import { REPO_ROOT, installVsix, launchBrowser, startCodeServer } from '../support/code-server.mjs';
 import { DEFAULT_REPLY, startOpenAIServer } from '../support/openai-server.ts';
 import {
-  BROWSER_SIGNALS,
   FILES,
   QUERY,
   TOP_K,
@@ -35,11 +31,13 @@ import {
   assertEqual,
   createCleanup,
   createRun,
-  ensureVsix,
+  installPackagedExtension,
+  openWorkbench,
   readFilePick,
   readTree,
   requireCodeServer,
   runCommand,
+  sampleWorkspace,
   waitForResults,
   widenSideBar,
 } from './helpers.mjs';
@@ -184,7 +182,6 @@ async function allFrameContents() {
 
 console.log('e2e: Rerank Lens Ask in code-server + Chromium');
 mkdirSync(RESULTS_DIR, { recursive: true });
-const model = join(REPO_ROOT, 'test', '.models', 'tiny');
 /** Calls of the __e2ePwned binding, "pwned-exec" messages and CSP violations, from any frame. */
 const alarms = [];
 let openai;
@@ -196,52 +193,37 @@ let beforeReload = [];
 
 try {
   await check('packages the VSIX and installs it into a fresh extensions folder', async () => {
-    await makeModel({ out: model, preset: 'tiny', quant: true });
-    const vsix = await ensureVsix(opts.vsix);
-    extensionsDir = mkdtempSync(join(tmpdir(), 'rerank-lens-e2e-ext-'));
-    resources.tempDirs.push(extensionsDir);
-    await installVsix(vsix, extensionsDir);
-    const installed = readdirSync(extensionsDir).filter((d) => d.startsWith('rerank-lens.rerank-lens-'));
-    assertEqual(installed.length, 1, 'installed rerank-lens folders');
+    ({ extensionsDir } = await installPackagedExtension(opts.vsix, resources));
   });
 
-  const workspace = mkdtempSync(join(tmpdir(), 'rerank-lens-e2e-ws-'));
-  resources.tempDirs.push(workspace);
-  cpSync(join(REPO_ROOT, 'sample'), workspace, { recursive: true });
+  const workspace = sampleWorkspace(resources);
   mkdirSync(join(workspace, 'hostile'));
   writeFileSync(join(workspace, HOSTILE_FILE), JSON.stringify(HOSTILE_DOCS, null, 2));
 
   await check('code-server starts with the loopback chat server configured and the workbench loads', async () => {
     openai = await startOpenAIServer({ apiKey: KEY });
     resources.extra.push(() => openai.close());
-    resources.server = await startCodeServer({
+    page = await openWorkbench({
+      resources,
       workspace,
       extensionsDir,
-      settings: {
-        'rerankLens.modelPath': model,
-        'rerankLens.allowRemoteModels': false,
-        'rerankLens.ask.baseURL': openai.url,
-        'rerankLens.ask.model': 'test-model',
+      settings: { 'rerankLens.ask.baseURL': openai.url, 'rerankLens.ask.model': 'test-model' },
+      verbose: opts.verbose,
+      beforeOpen: async (p) => {
+        // Tripwires: a payload that runs calls this binding (defined in every frame, the webview's included) or
+        // posts the marker to the workbench; one the panel's CSP blocks is logged as a script-src violation.
+        // (A securitypolicyviolation listener cannot be used: VS Code rewrites the webview's document, dropping it.)
+        await p.exposeBinding('__e2ePwned', ({ frame }, what) => alarms.push(`binding(${what}) in ${frame.url()}`));
+        await p.addInitScript(() => {
+          window.addEventListener('message', (e) => {
+            if (e.data === 'pwned-exec') /** @type {any} */ (window).__e2ePwned?.('postMessage');
+          });
+        });
+        p.on('console', (m) => {
+          if (/Content Security Policy/.test(m.text()) && /script-src/.test(m.text())) alarms.push(`console: ${m.text().slice(0, 300)}`);
+        });
       },
-      onOutput: opts.verbose ? (t) => process.stderr.write(`[code-server] ${t}`) : undefined,
     });
-    resources.browser = await launchBrowser(BROWSER_SIGNALS);
-    page = await resources.browser.newPage({ viewport: { width: 1400, height: 900 } });
-    if (opts.verbose) page.on('console', (m) => process.stderr.write(`[browser:${m.type()}] ${m.text()}\n`));
-    // Tripwires: a payload that runs calls this binding (defined in every frame, the webview's included) or
-    // posts the marker to the workbench; one the panel's CSP blocks is logged as a script-src violation.
-    // (A securitypolicyviolation listener cannot be used: VS Code rewrites the webview's document, dropping it.)
-    await page.exposeBinding('__e2ePwned', ({ frame }, what) => alarms.push(`binding(${what}) in ${frame.url()}`));
-    await page.addInitScript(() => {
-      window.addEventListener('message', (e) => {
-        if (e.data === 'pwned-exec') /** @type {any} */ (window).__e2ePwned?.('postMessage');
-      });
-    });
-    page.on('console', (m) => {
-      if (/Content Security Policy/.test(m.text()) && /script-src/.test(m.text())) alarms.push(`console: ${m.text().slice(0, 300)}`);
-    });
-    await page.goto(`${resources.server.url}?${new URLSearchParams({ folder: workspace })}`);
-    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
     // The extension's contributions are registered a moment after the workbench shows.
     await page.locator(ACTIVITY).waitFor({ timeout: 60_000 });
   });

@@ -2,10 +2,20 @@
 // VSIX (built once, reused while its inputs are unchanged), code-server + Chromium set-up and clean-up,
 // and workbench helpers (Command Palette, quick picks, tree views, editors).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { currentTarget, formatBytes, packageVsix, vsixPathFor } from '../../scripts/package.mjs';
-import { CODE_SERVER_VERSION, REPO_ROOT, findCodeServer, toolsDir } from '../support/code-server.mjs';
+import { makeModel } from '../fixtures/make-model.mjs';
+import {
+  CODE_SERVER_VERSION,
+  REPO_ROOT,
+  findCodeServer,
+  installVsix,
+  launchBrowser,
+  startCodeServer,
+  toolsDir,
+} from '../support/code-server.mjs';
 
 export const RESULTS_DIR = join(REPO_ROOT, 'test-results');
 /** The sample scenario both UI tests drive: the notebook's query over dense + sparse results. */
@@ -305,4 +315,50 @@ export async function activeEditorText(p) {
         .map((l) => l.text),
     );
   return lines.join('\n').replace(/\u00a0/g, ' ');
+}
+
+/** The generated tiny model both UI tests configure as rerankLens.modelPath. */
+export const TINY_MODEL = join(REPO_ROOT, 'test', '.models', 'tiny');
+
+/**
+ * Generates the tiny model, packages (or reuses) the VSIX and installs it into a fresh extensions folder.
+ * Resolves to that folder and the installed extension's own folder.
+ */
+export async function installPackagedExtension(vsixOption, resources) {
+  await makeModel({ out: TINY_MODEL, preset: 'tiny', quant: true });
+  const vsix = await ensureVsix(vsixOption);
+  const extensionsDir = mkdtempSync(join(tmpdir(), 'rerank-lens-e2e-ext-'));
+  resources.tempDirs.push(extensionsDir);
+  await installVsix(vsix, extensionsDir);
+  const installed = readdirSync(extensionsDir).filter((d) => d.startsWith('rerank-lens.rerank-lens-'));
+  assertEqual(installed.length, 1, 'installed rerank-lens folders');
+  return { extensionsDir, extensionDir: join(extensionsDir, installed[0]) };
+}
+
+/** A temporary copy of sample/ to open as the workspace (removed with the other resources). */
+export function sampleWorkspace(resources) {
+  const workspace = mkdtempSync(join(tmpdir(), 'rerank-lens-e2e-ws-'));
+  resources.tempDirs.push(workspace);
+  cpSync(join(REPO_ROOT, 'sample'), workspace, { recursive: true });
+  return workspace;
+}
+
+/**
+ * Starts code-server with the installed extension and `settings` (the tiny model is always configured),
+ * opens `workspace` in Chromium and waits for the workbench. `beforeOpen(page)` runs before navigating.
+ */
+export async function openWorkbench({ resources, workspace, extensionsDir, settings = {}, verbose, beforeOpen }) {
+  resources.server = await startCodeServer({
+    workspace,
+    extensionsDir,
+    settings: { 'rerankLens.modelPath': TINY_MODEL, 'rerankLens.allowRemoteModels': false, ...settings },
+    onOutput: verbose ? (t) => process.stderr.write(`[code-server] ${t}`) : undefined,
+  });
+  resources.browser = await launchBrowser(BROWSER_SIGNALS);
+  const page = await resources.browser.newPage({ viewport: { width: 1400, height: 900 } });
+  if (verbose) page.on('console', (m) => process.stderr.write(`[browser:${m.type()}] ${m.text()}\n`));
+  await beforeOpen?.(page);
+  await page.goto(`${resources.server.url}?${new URLSearchParams({ folder: workspace })}`);
+  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  return page;
 }

@@ -12,33 +12,32 @@
 // (`npm run package`, ~10 s; see ensureVsix in helpers.mjs). Screenshots go to test-results/:
 // ui-welcome.png, ui-rerank.png (tree + chunk editor), ui-failure.png when a check fails.
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
 import { movement } from '../../src/cli/table.ts';
 import { documentLabels } from '../../src/extension/labels.ts';
-import { makeModel } from '../fixtures/make-model.mjs';
-import { REPO_ROOT, installVsix, launchBrowser, startCodeServer } from '../support/code-server.mjs';
 import {
-  BROWSER_SIGNALS,
   FILES,
   QUERY,
   TOP_K,
   VIEW,
   RESULTS_DIR,
   ROW,
+  TINY_MODEL,
   activeEditorText,
   assert,
   assertEqual,
   createCleanup,
   createRun,
-  ensureVsix,
+  installPackagedExtension,
+  openWorkbench,
   readFilePick,
   readTree,
   requireCodeServer,
   runCommand,
+  sampleWorkspace,
   waitForResults,
   widenSideBar,
 } from './helpers.mjs';
@@ -63,7 +62,6 @@ const resources = createCleanup();
 
 console.log('e2e: Rerank Lens UI in code-server + Chromium');
 mkdirSync(RESULTS_DIR, { recursive: true });
-const model = join(REPO_ROOT, 'test', '.models', 'tiny');
 /** @type {Array<{ id: unknown, rank: number, score: number, originalRank: number, text: string, metadata: Record<string, unknown> }>} */
 let expected = [];
 let extensionsDir;
@@ -71,24 +69,15 @@ let extensionDir;
 
 try {
   await check('packages the VSIX and installs it into a fresh extensions folder', async () => {
-    await makeModel({ out: model, preset: 'tiny', quant: true });
-    const vsix = await ensureVsix(opts.vsix);
-    extensionsDir = mkdtempSync(join(tmpdir(), 'rerank-lens-e2e-ext-'));
-    resources.tempDirs.push(extensionsDir);
-    await installVsix(vsix, extensionsDir);
-    const installed = readdirSync(extensionsDir).filter((d) => d.startsWith('rerank-lens.rerank-lens-'));
-    assertEqual(installed.length, 1, 'installed rerank-lens folders');
-    extensionDir = join(extensionsDir, installed[0]);
+    ({ extensionsDir, extensionDir } = await installPackagedExtension(opts.vsix, resources));
   });
 
-  const workspace = mkdtempSync(join(tmpdir(), 'rerank-lens-e2e-ws-'));
-  resources.tempDirs.push(workspace);
-  cpSync(join(REPO_ROOT, 'sample'), workspace, { recursive: true });
+  const workspace = sampleWorkspace(resources);
 
   await check("the installed copy's CLI reranks the sample (the expected order)", async () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      [join(extensionDir, 'dist', 'cli.js'), 'rerank', ...FILES.map((f) => join(workspace, f)), '-q', QUERY, '--model', model, '--json'],
+      [join(extensionDir, 'dist', 'cli.js'), 'rerank', ...FILES.map((f) => join(workspace, f)), '-q', QUERY, '--model', TINY_MODEL, '--json'],
       { cwd: workspace, maxBuffer: 16 * 1024 * 1024 },
     );
     expected = JSON.parse(stdout).results;
@@ -96,17 +85,7 @@ try {
   });
 
   await check('code-server starts with the extension and the workbench loads', async () => {
-    resources.server = await startCodeServer({
-      workspace,
-      extensionsDir,
-      settings: { 'rerankLens.modelPath': model, 'rerankLens.allowRemoteModels': false },
-      onOutput: opts.verbose ? (t) => process.stderr.write(`[code-server] ${t}`) : undefined,
-    });
-    resources.browser = await launchBrowser(BROWSER_SIGNALS);
-    page = await resources.browser.newPage({ viewport: { width: 1400, height: 900 } });
-    if (opts.verbose) page.on('console', (m) => process.stderr.write(`[browser:${m.type()}] ${m.text()}\n`));
-    await page.goto(`${resources.server.url}?${new URLSearchParams({ folder: workspace })}`);
-    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    page = await openWorkbench({ resources, workspace, extensionsDir, verbose: opts.verbose });
   });
 
   await check('before reranking, the view shows the welcome text and a "Rerank results" button', async () => {
