@@ -1,14 +1,15 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { ResultsFile } from './documents';
 import { InputError, positionAt } from './errors';
-import { parseResults } from './parse';
+import { parseResults, type ParseOptions } from './parse';
 
 /** Results files larger than this are refused with a message instead of exhausting memory. */
 export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 
-export interface ReadOptions {
+export interface ReadOptions extends ParseOptions {
   /** The name used in messages (defaults to the path). */
   displayName?: string;
+  /** Files larger than this are refused before reading (default DEFAULT_MAX_BYTES). */
   maxBytes?: number;
 }
 
@@ -39,7 +40,7 @@ export async function readResultsFile(path: string, options: ReadOptions = {}): 
   } catch (err) {
     throw fsError(err, name);
   }
-  return parseResults(decodeUtf8(bytes, name), name);
+  return parseResults(decodeUtf8(bytes, name), name, options);
 }
 
 function decodeUtf8(bytes: Buffer, name: string): string {

@@ -117,7 +117,7 @@ describe('the rerank-lens CLI', function () {
 
   it('exits 2 on a missing file, a wrong shape and a wrong model folder', async () => {
     const shape = join(tmp, 'shape.json');
-    await writeFile(shape, '[{"id": 1, "body": "a"}]');
+    await writeFile(shape, '[{"id": 1, "title": "a"}]');
     const cases: [string[], RegExp][] = [
       [['rerank', 'nope.json', '-q', QUERY, '-m', model], /^rerank-lens: nope\.json was not found\.\n$/],
       [['rerank', shape, '-q', QUERY, '-m', model], /shape\.json:1:2: item 1 \(id 1\) is missing the field "text"/],

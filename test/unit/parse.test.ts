@@ -84,7 +84,7 @@ describe('reading results files', () => {
     ['{"foo": 1}', 'an object without results', /expected a JSON array of documents.*got an object with "foo"/],
     ['42', 'a number', /expected a JSON array.*got a number \(42\)/],
     ['[1]', 'a non-object item', /r\.json:1:2: item 1 must be an object/],
-    ['[{"text": "a"}]', 'a missing id', /item 1 is missing the field "id"/],
+    ['[{"id": {"n": 1}, "text": "a"}]', 'an object id', /item 1: "id" must be a string or a number, got an object/],
     ['[{"id": true, "text": "a"}]', 'a boolean id', /"id" must be a string or a number, got a boolean/],
     ['[{"id": 1}]', 'a missing text', /item 1 \(id 1\) is missing the field "text"/],
     ['[{"id": 1, "text": ["a"]}]', 'a non-string text', /"text" must be a string, got an array/],
