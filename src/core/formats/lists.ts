@@ -38,6 +38,16 @@ export function rowCandidate(item: unknown, path: Path, score?: ScoreSpec): Cand
   };
 }
 
+const ROW_COLUMNS = new Set(['id', '_id', 'vector', 'embedding', 'metadata', '_distance', 'distance', 'score', '_relevance_score']);
+
+/** A LanceDB / pgvector row: the table's columns are the metadata (less the id, the vector and the score). */
+function flatRowCandidate(item: unknown, path: Path, score?: ScoreSpec): Candidate {
+  const row = rowCandidate(item, path, score);
+  if (!isObject(item)) return row;
+  const columns = Object.fromEntries(Object.entries(item).filter(([k]) => !ROW_COLUMNS.has(k)));
+  return { ...row, metadata: isObject(item.metadata) ? { ...columns, ...item.metadata } : columns };
+}
+
 /** The score field the rows use: the first of ROW_SCORES that any of the first rows has. */
 function rowScore(list: readonly unknown[]): ScoreSpec | undefined {
   const sample = list.slice(0, 50).filter(isObject);
@@ -144,8 +154,8 @@ export function detectList(list: readonly unknown[], base: Path): Extraction {
     return one('haystack-documents', list.map((d, i) => haystackCandidate(d, at(i))), { name: 'score' });
   }
   const score = rowScore(list);
-  const shape = score?.direction === 'distance' ? 'vector-rows' : 'documents';
-  return one(shape, list.map((row, i) => rowCandidate(row, at(i), score)), score);
+  if (score?.direction === 'distance') return one('vector-rows', list.map((row, i) => flatRowCandidate(row, at(i), score)), score);
+  return one('documents', list.map((row, i) => rowCandidate(row, at(i), score)), score);
 }
 
 /** Haystack documents under a component's output: `{documents: [...]}`. */
