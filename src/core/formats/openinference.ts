@@ -85,7 +85,9 @@ function looksLikeAttributes(o: Json): boolean {
 }
 
 function isSpan(o: Json): boolean {
-  return (isObject(o.attributes) && looksLikeAttributes(o.attributes)) || Array.isArray(o.attributes) || looksLikeAttributes(o);
+  const attrs = o.attributes;
+  if (isObject(attrs)) return looksLikeAttributes(attrs) || 'openinference.span.kind' in attrs || isObject(attrs.openinference);
+  return Array.isArray(attrs) || looksLikeAttributes(o) || ('span_kind' in o && 'context' in o);
 }
 
 function fromSpans(spans: { span: unknown; path: Path }[]): Extraction {

@@ -94,7 +94,7 @@ export function detectQdrant(root: Json): Detected {
     return { shape: 'qdrant-points', sets: [{ candidates: points(result.points, ['result', 'points']), score }] };
   }
   if (!Array.isArray(result)) return undefined;
-  const first = result.find((r) => r !== null && r !== undefined);
+  const first = result.find((r) => Array.isArray(r) || isObject(r));
   if (Array.isArray(first) || (isObject(first) && Array.isArray(first.points))) {
     // Batch endpoints: one list (search/batch) or one {points} (query/batch) per query.
     const sets = result.map((r, q): CandidateSet => {
