@@ -60,33 +60,49 @@ export function toResultSets(extraction: Extraction, file: string, locate: (path
 
 const inSet = (set: CandidateSet) => (set.label ? ` of ${set.label}` : '');
 
+/** "file:line:col: item 3 of responses[1]", built only when a message needs it. */
+class Where {
+  constructor(
+    private readonly ctx: Context,
+    readonly pos: Position,
+    private readonly index: number,
+    private readonly set: CandidateSet,
+    public id?: unknown,
+  ) {}
+
+  toString(): string {
+    const idPart = this.id === undefined || this.id === null ? '' : ` (id ${JSON.stringify(this.id)})`;
+    return `${this.ctx.file}:${this.pos.line}:${this.pos.column}: item ${this.index + 1}${inSet(this.set)}${idPart}`;
+  }
+
+  fail(message: string): InputError {
+    return new ItemError('wrong-shape', message, this.ctx.file, { line: this.pos.line, column: this.pos.column });
+  }
+}
+
 function toDocument(c: Candidate, index: number, set: CandidateSet, ctx: Context): RetrievedDocument {
-  const pos = ctx.locate(c.path);
-  const where = `${ctx.file}:${pos.line}:${pos.column}: item ${index + 1}${inSet(set)}`;
-  const fail = (message: string) => new ItemError('wrong-shape', message, ctx.file, { line: pos.line, column: pos.column });
-  if (!isObject(c.item)) throw fail(`${where} must be an object with "id" and "text", got ${kind(c.item)}.`);
+  const where = new Where(ctx, ctx.locate(c.path), index, set);
+  if (!isObject(c.item)) throw where.fail(`${where} must be an object with "id" and "text", got ${kind(c.item)}.`);
   const item = c.item;
-  const metadata = readMetadata(c, where, ctx, fail);
-  const text = readText(c, item, where, ctx, fail);
-  const { id, derived } = readId(c, item, metadata, text.text, where, ctx, fail);
-  const idPart = derived ? '' : ` (id ${JSON.stringify(id)})`;
-  const score = readScore(c, item, `${where}${idPart}`, set, ctx, fail);
-  // The text is not metadata too (Qdrant payloads, Weaviate properties, Milvus rows hold both).
-  if (text.key && metadata[text.key] === text.text) delete metadata[text.key];
-  const doc: RetrievedDocument = { id, text: text.text, metadata, score, rank: index + 1, line: pos.line, column: pos.column };
+  const text = readText(c, item, where, ctx);
+  const metadata = readMetadata(c, text, where, ctx);
+  const { id, derived } = readId(c, item, metadata, text.text, where, ctx);
+  if (!derived) where.id = id;
+  const score = readScore(c, item, where, set, ctx);
+  const doc: RetrievedDocument = { id, text: text.text, metadata, score, rank: index + 1, line: where.pos.line, column: where.pos.column };
   if (derived) doc.idDerived = true;
   return doc;
 }
 
-function readText(c: Candidate, item: Json, where: string, ctx: Context, fail: (m: string) => InputError): { text: string; key?: string } {
+function readText(c: Candidate, item: Json, where: Where, ctx: Context): { text: string; key?: string } {
   const mapped = ctx.options.fields?.textField;
   if (mapped) {
     const found = getPath(item, mapped)?.value;
     if (typeof found === 'string') return { text: found };
     if (found === undefined || found === null) {
-      throw fail(`${where} has no "${mapped}" (the text field you named). ${stringFields(item)}`);
+      throw where.fail(`${where} has no "${mapped}" (the text field you named). ${stringFields(item)}`);
     }
-    throw fail(`${where}: "${mapped}" must be a string, got ${kind(found)}.`);
+    throw where.fail(`${where}: "${mapped}" must be a string, got ${kind(found)}.`);
   }
   const [primary, ...rest] = c.textIn;
   if (isObject(primary)) {
@@ -94,7 +110,7 @@ function readText(c: Candidate, item: Json, where: string, ctx: Context, fail: (
       const v = primary[key];
       if (v === undefined || v === null) continue;
       if (typeof v === 'string') return { text: v, key };
-      throw fail(`${where}: "${key}" must be a string, got ${kind(v)}.`);
+      throw where.fail(`${where}: "${key}" must be a string, got ${kind(v)}.`);
     }
   }
   for (const container of rest) {
@@ -107,9 +123,9 @@ function readText(c: Candidate, item: Json, where: string, ctx: Context, fail: (
     }
   }
   const names = ctx.textFields.map((f) => `"${f}"`);
-  const idPart = c.id === undefined || c.id === null ? '' : ` (id ${JSON.stringify(c.id)})`;
-  throw fail(
-    `${where}${idPart} is missing the field ${names[0] ?? '"text"'}${names.length > 1 ? ` (also looked for ${names.slice(1).join(', ')})` : ''}. ` +
+  where.id = c.id;
+  throw where.fail(
+    `${where} is missing the field ${names[0] ?? '"text"'}${names.length > 1 ? ` (also looked for ${names.slice(1).join(', ')})` : ''}. ` +
       `${stringFields(item)} Name the text field with --text-field (CLI) or the rerankLens.fields setting.`,
   );
 }
@@ -125,14 +141,15 @@ function stringFields(item: Json): string {
   return names.length ? `Its string fields: ${names.slice(0, 8).map((n) => JSON.stringify(n)).join(', ')}.` : 'It has no string fields.';
 }
 
+const FALLBACK_IDS = [['item', 'chunk_id'], ['item', 'doc_id'], ['metadata', 'id'], ['metadata', 'chunk_id'], ['metadata', 'doc_id']] as const;
+
 function readId(
   c: Candidate,
   item: Json,
   metadata: Json,
   text: string,
-  where: string,
+  where: Where,
   ctx: Context,
-  fail: (m: string) => InputError,
 ): { id: string | number; derived: boolean } {
   const mapped = ctx.options.fields?.idField;
   let raw: unknown;
@@ -140,32 +157,35 @@ function readId(
   if (mapped) {
     raw = getPath(item, mapped)?.value;
     name = mapped;
-    if (raw === undefined || raw === null) throw fail(`${where} has no "${mapped}" (the id field you named).`);
+    if (raw === undefined || raw === null) throw where.fail(`${where} has no "${mapped}" (the id field you named).`);
   } else {
     raw = c.id;
-    for (const [source, key] of [[item, 'chunk_id'], [item, 'doc_id'], [metadata, 'id'], [metadata, 'chunk_id'], [metadata, 'doc_id']] as const) {
-      if (raw !== undefined && raw !== null && raw !== '') break;
-      raw = source[key];
-      name = source === item ? key : `metadata.${key}`;
+    if (raw === undefined || raw === null || raw === '') {
+      for (const [source, key] of FALLBACK_IDS) {
+        raw = (source === 'item' ? item : metadata)[key];
+        name = source === 'item' ? key : `metadata.${key}`;
+        if (raw !== undefined && raw !== null && raw !== '') break;
+      }
     }
   }
   if (raw === undefined || raw === null || raw === '') {
     return { id: `sha1:${createHash('sha1').update(text).digest('hex').slice(0, 16)}`, derived: true };
   }
   if (typeof raw === 'string' || (typeof raw === 'number' && Number.isFinite(raw))) return { id: raw, derived: false };
-  throw fail(`${where}: "${name}" must be a string or a number, got ${kind(raw)}.`);
+  throw where.fail(`${where}: "${name}" must be a string or a number, got ${kind(raw)}.`);
 }
 
-function readScore(c: Candidate, item: Json, where: string, set: CandidateSet, ctx: Context, fail: (m: string) => InputError): number | undefined {
+function readScore(c: Candidate, item: Json, where: Where, set: CandidateSet, ctx: Context): number | undefined {
   const mapped = ctx.options.fields?.scoreField;
   const raw = mapped ? getPath(item, mapped)?.value : c.score;
   if (raw === undefined || raw === null) return undefined;
   const n = toNumber(raw);
-  if (n === undefined) throw fail(`${where}: "${mapped ?? set.score?.name ?? 'score'}" must be a number, got ${kind(raw)}.`);
+  if (n === undefined) throw where.fail(`${where}: "${mapped ?? set.score?.name ?? 'score'}" must be a number, got ${kind(raw)}.`);
   return n;
 }
 
-function readMetadata(c: Candidate, where: string, ctx: Context, fail: (m: string) => InputError): Json {
+/** The item's metadata, less the text field when it holds the text too (Qdrant payloads, Weaviate properties, Milvus rows). */
+function readMetadata(c: Candidate, text: { text: string; key?: string }, where: Where, ctx: Context): Json {
   let m = c.metadata;
   const name = c.metadataName ?? 'metadata';
   if (typeof m === 'string' && c.metadataIsJson) {
@@ -181,8 +201,9 @@ function readMetadata(c: Candidate, where: string, ctx: Context, fail: (m: strin
     }
   }
   if (m === undefined || m === null) return {};
-  if (!isObject(m)) throw fail(`${where}: "${name}" must be an object, got ${kind(m)}.`);
-  return { ...m };
+  if (!isObject(m)) throw where.fail(`${where}: "${name}" must be an object, got ${kind(m)}.`);
+  const key = text.key;
+  return key !== undefined && m[key] === text.text ? Object.fromEntries(Object.entries(m).filter(([k]) => k !== key)) : { ...m };
 }
 
 function readQuery(set: CandidateSet, ctx: Context): string | undefined {

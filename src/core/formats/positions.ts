@@ -118,10 +118,24 @@ export function locate(text: string, paths: readonly Path[]): (path: Path) => Po
     }
   }
   const lines = lineStarts(text);
+  // Consecutive items share their parent: remember its children instead of re-keying it each time.
+  let lastParent: Path = [];
+  let lastChildren = found.get(keyOf([]));
   const offsetOf = (path: Path): number => {
-    for (let len = path.length; len > 0; len--) {
-      const offset = found.get(keyOf(path.slice(0, len - 1)))?.get(path[len - 1]);
+    const parentLength = path.length - 1;
+    if (parentLength >= 0 && parentLength === lastParent.length && lastParent.every((p, i) => p === path[i])) {
+      const offset = lastChildren?.get(path[parentLength]);
       if (offset !== undefined) return offset;
+    }
+    for (let len = path.length; len > 0; len--) {
+      const parent = path.slice(0, len - 1);
+      const children = found.get(keyOf(parent));
+      const offset = children?.get(path[len - 1]);
+      if (offset !== undefined) {
+        lastParent = parent;
+        lastChildren = children;
+        return offset;
+      }
     }
     return rootOffset;
   };
