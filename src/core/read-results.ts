@@ -13,6 +13,23 @@ export interface ReadOptions extends ParseOptions {
   maxBytes?: number;
 }
 
+/** "read hits.json as Qdrant points (120 documents)", or per query for a multi-query file. */
+export function describeRead(r: ResultsFile): string {
+  const count = (n: number) => `${n} document${n === 1 ? '' : 's'}`;
+  if (r.resultSets.length === 1) return `read ${r.file} as ${r.label} (${count(r.documents.length)})`;
+  const sizes = r.resultSets.map((s) => s.documents.length).join(' + ');
+  return `read ${r.file} as ${r.label} (${r.resultSets.length} queries: ${sizes} documents)`;
+}
+
+/** The same file with another of its result sets selected (0-based), without parsing it again. */
+export function selectResultSet(r: ResultsFile, index: number): ResultsFile {
+  const set = r.resultSets[index];
+  if (!set) {
+    throw new InputError('bad-query', `${r.file} has ${r.resultSets.length} result sets; query index ${index} is out of range (0–${r.resultSets.length - 1}).`, r.file);
+  }
+  return { ...r, selected: index, query: set.query, documents: set.documents, scoreKind: set.scoreKind };
+}
+
 /** Reads and parses one results file. Never writes to it. */
 export async function readResultsFile(path: string, options: ReadOptions = {}): Promise<ResultsFile> {
   const name = options.displayName ?? path;

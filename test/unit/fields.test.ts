@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { InputError } from '../../src/core/errors';
 import { mergeResults } from '../../src/core/merge';
 import { parseResults, type ParseOptions } from '../../src/core/parse';
+import { describeRead, selectResultSet } from '../../src/core/read-results';
 
 const parse = (value: unknown, file = 'r.json', options: ParseOptions = {}) => parseResults(JSON.stringify(value), file, options);
 
@@ -127,5 +128,38 @@ describe('conflicts between files', () => {
     assert.equal(merged.documents[1].conflicts, undefined);
     assert.deepEqual(merged.warnings, ['id "4" has a different text in dense.json and pinecone.json; kept the text from pinecone.json (the later file).']);
     assert.deepEqual(four.sources.map((s) => s.scoreKind), [undefined, { name: 'score', direction: 'similarity', basis: 'order' }]);
+  });
+});
+
+describe('parsing as a worker would run it', () => {
+  const many = Array.from({ length: 5000 }, (_, i) => ({ id: i, text: `chunk ${i}` }));
+
+  it('reports progress every N documents and once at the end', () => {
+    const seen: [number, number][] = [];
+    parse(many, 'r.json', { progressEvery: 1000, onProgress: (p) => seen.push([p.done, p.total]) });
+    assert.deepEqual(seen, [[1000, 5000], [2000, 5000], [3000, 5000], [4000, 5000], [5000, 5000], [5000, 5000]]);
+  });
+
+  it('stops with CancelledError when its signal is aborted', () => {
+    const abort = new AbortController();
+    let calls = 0;
+    const onProgress = () => {
+      if (++calls === 2) abort.abort();
+    };
+    assert.throws(() => parse(many, 'r.json', { progressEvery: 1000, onProgress, signal: abort.signal }), (err: Error) => err.name === 'CancelledError');
+    assert.equal(calls, 2, 'it stopped at the next check');
+    const jsonl = Array.from({ length: 60_000 }, (_, i) => JSON.stringify({ id: i, text: 'x'.repeat(100) })).join('\n');
+    const aborted = new AbortController();
+    aborted.abort();
+    assert.throws(() => parseResults(jsonl, 'big.jsonl', { signal: aborted.signal }), (err: Error) => err.name === 'CancelledError');
+  });
+
+  it('says what it read, and switches result sets without parsing again', () => {
+    const chroma = parse({ ids: [['a', 'b'], ['c']], documents: [['x', 'y'], ['z']] }, 'c.json');
+    assert.equal(describeRead(chroma), 'read c.json as Chroma query results (2 queries: 2 + 1 documents)');
+    const second = selectResultSet(chroma, 1);
+    assert.deepEqual([second.selected, second.documents.map((d) => d.id)], [1, ['c']]);
+    assert.equal(describeRead(parse({ result: { points: [{ id: 1, score: 1, payload: { text: 't' } }] } }, 'hits.json')), 'read hits.json as Qdrant points (1 document)');
+    assert.throws(() => selectResultSet(chroma, 2), /c\.json has 2 result sets; query index 2 is out of range/);
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResultsFile, ScoreKind } from '../../src/core/documents';
 import { parseResults } from '../../src/core/parse';
@@ -127,5 +127,18 @@ describe('result shapes, detected from the content', () => {
     assert.deepEqual([r.shape, r.query, r.documents[0].id, r.documents[0].metadata], ['openinference-spans', 'q?', 'a', { page: 3 }]);
     const records = [{ name: 'retrieve', 'attributes.input.value': 'q2', 'attributes.retrieval.documents': flat['retrieval.documents'] }];
     assert.equal(parseResults(JSON.stringify(records), 'spans.json').query, 'q2');
+  });
+});
+
+describe('sample/formats', () => {
+  it('holds the fixtures, one example per shape, each listed in its README', () => {
+    const samples = join(REPO, 'sample', 'formats');
+    const readme = readFileSync(join(samples, 'README.md'), 'utf8');
+    const names = readdirSync(FIXTURES).filter((f) => /\.jsonl?$/.test(f));
+    assert.deepEqual(readdirSync(samples).filter((f) => /\.jsonl?$/.test(f)), names);
+    for (const name of names) {
+      assert.equal(readFileSync(join(samples, name), 'utf8'), fixture(name), `${name} matches its fixture`);
+      assert.ok(readme.includes(`| \`${name}\` |`), `${name} is in the README`);
+    }
   });
 });
