@@ -21,8 +21,6 @@ interface Context {
   warnings: string[];
 }
 
-class ItemError extends InputError {}
-
 export function toResultSets(extraction: Extraction, file: string, locate: (path: Path) => Position, options: ParseOptions): { sets: ResultSet[]; warnings: string[] } {
   const ctx: Context = {
     file,
@@ -76,7 +74,7 @@ class Where {
   }
 
   fail(message: string): InputError {
-    return new ItemError('wrong-shape', message, this.ctx.file, { line: this.pos.line, column: this.pos.column });
+    return new InputError('wrong-shape', message, this.ctx.file, { line: this.pos.line, column: this.pos.column });
   }
 }
 
