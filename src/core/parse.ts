@@ -56,6 +56,8 @@ export function parseResults(text: string, file: string, options: ParseOptions =
     return pos.line === 1 ? { line: 1, column: pos.column + shift } : pos;
   };
   const { sets, warnings } = toResultSets(extraction, file, located, options);
+  // Weaviate's `Get: {}` or an empty `_msearch`: one empty set, so "no documents" is said once, by the merge.
+  if (sets.length === 0) sets.push({ documents: [] });
   const selected = options.queryIndex ?? 0;
   if (!Number.isInteger(selected) || selected < 0 || selected >= sets.length) {
     throw new InputError(

@@ -163,3 +163,23 @@ describe('parsing as a worker would run it', () => {
     assert.throws(() => selectResultSet(chroma, 2), /c\.json has 2 result sets; query index 2 is out of range/);
   });
 });
+
+describe('other lists of documents', () => {
+  it('reads a rerank API answer ({results: [{index, document: {text}, relevance_score}]}) and {documents: [...]} of plain rows', () => {
+    const jina = parse({ results: [{ index: 2, document: { text: 'b' }, relevance_score: 0.9 }, { index: 0, document: { text: 'a' }, relevance_score: 0.1 }] });
+    assert.deepEqual(jina.documents.map((d) => [d.text, d.score, d.idDerived]), [['b', 0.9, true], ['a', 0.1, true]]);
+    assert.deepEqual(jina.scoreKind, { name: 'relevance_score', direction: 'similarity', basis: 'order' });
+    const rows = parse({ query: 'q', documents: [{ id: 1, text: 'a', metadata: { page: 2 } }] });
+    assert.deepEqual([rows.shape, rows.query, rows.documents[0].metadata], ['wrapper', 'q', { page: 2 }]);
+  });
+});
+
+describe('empty answers', () => {
+  it('reads a shape with no result sets as one empty set', () => {
+    for (const value of [{ data: { Get: {} } }, { responses: [] }, { ids: [], documents: [] }, { matches: [] }]) {
+      const r = parse(value);
+      assert.deepEqual([r.resultSets.length, r.documents.length], [1, 0], JSON.stringify(value));
+    }
+    assert.throws(() => mergeResults([parse({ data: { Get: {} } }, 'w.json')]), /No documents found in w\.json/);
+  });
+});

@@ -2,7 +2,7 @@ import { detectList, haystackSet, nodeCandidate } from './lists';
 import { detectOpenInference } from './openinference';
 import { detectElasticsearch, detectVespa } from './search-engines';
 import { ShapeProblem, type CandidateSet, type Extraction } from './types';
-import { describeRoot, getPath, isObject, kind, type Json } from './values';
+import { describeRoot, firstObject, getPath, has, isObject, kind, type Json, type Path } from './values';
 import { detectChroma, detectMilvusRest, detectPinecone, detectQdrant, detectWeaviate } from './vector-dbs';
 
 const KNOWN =
@@ -30,12 +30,22 @@ const OBJECT_DETECTORS: ((root: Json) => Extraction | undefined)[] = [
   detectHaystack,
 ];
 
+/** Haystack's documents (they have `content`), or any other list of documents under `documents`. */
+function documentsSet(list: unknown[], base: Path, label?: string): { set: CandidateSet; haystack: boolean } {
+  const sample = firstObject(list);
+  if (sample && has(sample, 'content') && !has(sample, 'text')) return { set: haystackSet(list, base, label), haystack: true };
+  return { set: { ...detectList(list, base).sets[0], label }, haystack: false };
+}
+
 /** A Haystack component's output {documents: [...]}, or a pipeline's {component: {documents: [...]}}. */
 function detectHaystack(root: Json): Extraction | undefined {
-  if (Array.isArray(root.documents)) return { shape: 'haystack-documents', sets: [haystackSet(root.documents, ['documents'])] };
+  if (Array.isArray(root.documents)) {
+    const { set, haystack } = documentsSet(root.documents, ['documents']);
+    return { shape: haystack ? 'haystack-documents' : 'wrapper', sets: [set] };
+  }
   const components = Object.keys(root).filter((k) => isObject(root[k]) && Array.isArray((root[k] as Json).documents));
   if (components.length === 0) return undefined;
-  const sets = components.map((name) => haystackSet((root[name] as Json).documents as unknown[], [name, 'documents'], name));
+  const sets = components.map((name) => documentsSet((root[name] as Json).documents as unknown[], [name, 'documents'], name).set);
   return { shape: 'haystack-pipeline', sets };
 }
 

@@ -108,6 +108,8 @@ function readText(c: Candidate, item: Json, where: Where, ctx: Context): { text:
       const v = primary[key];
       if (v === undefined || v === null) continue;
       if (typeof v === 'string') return { text: v, key };
+      // Rerank APIs (Cohere, Jina, vLLM) answer {index, document: {text}, relevance_score}.
+      if (isObject(v) && typeof v.text === 'string') return { text: v.text };
       throw where.fail(`${where}: "${key}" must be a string, got ${kind(v)}.`);
     }
   }

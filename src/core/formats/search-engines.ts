@@ -30,7 +30,7 @@ export function detectElasticsearch(root: Json): Extraction | undefined {
   const responses = root.responses;
   if (!Array.isArray(responses)) return undefined;
   const sample = firstObject(responses);
-  if (!sample || !('hits' in sample || 'error' in sample)) return undefined;
+  if (sample ? !('hits' in sample || 'error' in sample) : responses.length > 0) return undefined;
   const warnings: string[] = [];
   const sets = responses.map((r, q): CandidateSet => {
     const candidates = isObject(r) ? esHits(r, ['responses', q]) : undefined;
