@@ -1,13 +1,12 @@
 import { InputError } from '../errors';
 import { parseGrade } from './qrels';
 
-/** A document as the results readers give it: an id, metadata, and where it stands in its file. */
+/** A document as the results readers give it: an id, metadata, where it stands in its file, any other fields. */
 export interface LabeledDocument {
   id: string | number;
   metadata?: Record<string, unknown>;
   line?: number;
   column?: number;
-  [field: string]: unknown;
 }
 
 /**
@@ -16,7 +15,7 @@ export interface LabeledDocument {
  * the field, or with null, stays unjudged. A path without `metadata.` that the document lacks is also
  * looked up inside `metadata`, because the results readers keep only id, text, metadata and score.
  */
-export function labelsToJudgments(docs: readonly LabeledDocument[], field: string, file = 'the results'): Map<string, number> {
+export function labelsToJudgments<T extends LabeledDocument>(docs: readonly T[], field: string, file = 'the results'): Map<string, number> {
   const path = field.split('.').map((p) => p.trim()).filter((p) => p !== '');
   if (path.length === 0) throw new InputError('wrong-shape', `The label field ${JSON.stringify(field)} is empty: give a path such as metadata.relevant.`);
   const judged = new Map<string, number>();
