@@ -37,7 +37,7 @@ describe('eval: the evaluation runner', () => {
     close(q1.input['ndcg@2'], 1 / log2(3) / idcg, 'input ndcg');
     close(q1.input.map, (1 / 2 + 2 / 4) / 2, 'input map');
     assert.equal(q1.input['precision@2'], 1 / 2);
-    // RRF: b (2/62) c (1/61) a (1/62) d e (1/63 each, tie kept in merged order).
+    // RRF: b (2/62) c (1/61) a (1/62) e d (1/63 each, tie broken by id descending).
     close(q1.rrf!['ndcg@2'], 2 / log2(3) / idcg, 'rrf ndcg');
     close(q1.rrf!.map, (1 / 2 + 2 / 3) / 2, 'rrf map');
     // Reranked top 2 c a, then the rest of the input: b d e.

@@ -4,30 +4,31 @@ import { mergeInOrder, reciprocalRankFusion } from '../../src/core/eval/fusion';
 import { queryMetrics } from '../../src/core/eval/metrics';
 
 describe('eval: Reciprocal Rank Fusion', () => {
-  it('sums 1 / (60 + rank) over the rankings, ties kept in merged first-appearance order', () => {
+  it('sums 1 / (60 + rank) over the rankings, ties broken by document id descending as trec_eval does', () => {
     const fused = reciprocalRankFusion([
       ['a', 'b', 'c'],
       ['c', 'd', 'a'],
     ]);
     // a and c both have ranks {1, 3}; b and d both have rank 2 in one list.
     assert.deepEqual(fused, [
-      { docId: 'a', score: 1 / 61 + 1 / 63 },
       { docId: 'c', score: 1 / 63 + 1 / 61 },
-      { docId: 'b', score: 1 / 62 },
+      { docId: 'a', score: 1 / 61 + 1 / 63 },
       { docId: 'd', score: 1 / 62 },
+      { docId: 'b', score: 1 / 62 },
     ]);
   });
 
   it('makes equal rank sets tie exactly even when floating-point sums in list order would differ', () => {
-    // x has ranks (1, 7, 2) and y (2, 1, 7): added in list order, y's sum is one ulp larger than x's.
+    // y has ranks (1, 7, 2) and x (2, 1, 7): added in list order, x's sum is one ulp larger than y's,
+    // which would put x first; as a real tie, the larger id y comes first.
     const t = (r: number) => 1 / (60 + r);
     assert.ok(t(2) + t(1) + t(7) > t(1) + t(7) + t(2));
     const fused = reciprocalRankFusion([
-      ['x', 'y'],
-      ['y', 'b2', 'b3', 'b4', 'b5', 'b6', 'x'],
-      ['c1', 'x', 'c3', 'c4', 'c5', 'c6', 'y'],
+      ['y', 'x'],
+      ['x', 'b2', 'b3', 'b4', 'b5', 'b6', 'y'],
+      ['c1', 'y', 'c3', 'c4', 'c5', 'c6', 'x'],
     ]);
-    assert.deepEqual(fused.slice(0, 2).map((d) => d.docId), ['x', 'y']);
+    assert.deepEqual(fused.slice(0, 2).map((d) => d.docId), ['y', 'x']);
     assert.equal(fused[0].score, fused[1].score);
   });
 
@@ -38,8 +39,8 @@ describe('eval: Reciprocal Rank Fusion', () => {
       { docId: 'q', score: 1 / 63 },
     ]);
     // k = 1: "solo", first in one list (1/2), beats "both", fourth in both (2/5); with k = 60 it is the reverse (1/61 < 2/64).
-    const k1 = reciprocalRankFusion([['solo', 'x', 'y', 'both'], ['z', 'w', 'v', 'both']], 1);
-    assert.equal(k1[0].docId, 'solo');
+    const k1 = reciprocalRankFusion([['solo', 'x', 'y', 'both'], ['z', 'w', 'v', 'both']], 1).map((d) => d.docId);
+    assert.ok(k1.indexOf('solo') < k1.indexOf('both'), k1.join(' '));
     assert.equal(reciprocalRankFusion([['solo', 'x', 'y', 'both'], ['z', 'w', 'v', 'both']])[0].docId, 'both');
     assert.deepEqual(reciprocalRankFusion([]), []);
     assert.throws(() => reciprocalRankFusion([['a']], -1), RangeError);

@@ -1,3 +1,5 @@
+import { compareTrecEval } from './run';
+
 /** A document of a fused ranking with its fused score. */
 export interface FusedDocument {
   docId: string;
@@ -9,10 +11,10 @@ export const RRF_K = 60;
 
 /**
  * Reciprocal Rank Fusion: score(d) = Σ over rankings of 1 / (k + rank(d)), rank 1-based; a ranking
- * that lacks d adds nothing. Ties keep the merged first-appearance order (the first ranking's order,
- * then documents only later rankings found, in their order), so the result is deterministic and a
- * single ranking fuses to itself. Terms are added smallest first, so two documents with the same
- * ranks in different rankings get bit-identical scores and really tie.
+ * that lacks d adds nothing. Ties are broken as trec_eval breaks them (document id descending, byte
+ * order), so the fused run written as a TREC file evaluates the same in trec_eval, ranx or pytrec_eval
+ * as here. Terms are added smallest first, so two documents with the same ranks in different
+ * rankings get bit-identical scores and really tie. A single ranking fuses to itself (no ties).
  */
 export function reciprocalRankFusion(rankings: readonly (readonly string[])[], k = RRF_K): FusedDocument[] {
   if (!(k >= 0 && Number.isFinite(k))) throw new RangeError(`The RRF k must be a finite number ≥ 0, got ${k}.`);
@@ -32,8 +34,7 @@ export function reciprocalRankFusion(rankings: readonly (readonly string[])[], k
     docId,
     score: list.sort((a, b) => a - b).reduce((sum, t) => sum + t, 0),
   }));
-  // Array.prototype.sort is stable, so equal scores keep the merged first-appearance order.
-  return fused.sort((a, b) => b.score - a.score);
+  return fused.sort(compareTrecEval);
 }
 
 /** The union of several rankings in first-appearance order: what a reranker receives as its input. */
