@@ -5,7 +5,7 @@ import { hasRelevant, keyedMetrics, meanMetrics, queryMetrics, type Metrics, typ
 import { parseQrels } from '../../src/core/eval/qrels';
 import { parseTrecRun } from '../../src/core/eval/run';
 import { REPO } from '../support/models';
-import { readTrecEvalOutput, TREC_EVAL_NAMES } from '../support/trec-eval';
+import { assertMatchesTrecEval, readTrecEvalOutput } from '../support/trec-eval';
 
 const FIXTURES = join(REPO, 'test', 'fixtures', 'eval');
 const log2 = Math.log2;
@@ -77,14 +77,9 @@ describe('eval: metrics', () => {
     const run = parseTrecRun(readFileSync(join(FIXTURES, 'run.txt'), 'utf8'), 'run.txt');
     const reference = readTrecEvalOutput(readFileSync(join(FIXTURES, 'trec_eval-10.0.txt'), 'utf8'));
     const ours = new Map([...qrels.keys()].map((qid) => [qid, queryMetrics(run.queries.get(qid)?.map((e) => e.docId) ?? [], qrels.get(qid), 10)]));
-    for (const [qid, m] of ours) {
-      for (const name of Object.keys(TREC_EVAL_NAMES) as MetricName[]) {
-        const theirs = reference.get(TREC_EVAL_NAMES[name])!.get(qid)!;
-        // trec_eval's recip_rank has no cut: q5's first relevant document is at rank 11.
-        const expected = name === 'mrr' && qid === 'q5' ? 0 : theirs;
-        assert.ok(Math.abs(m[name] - expected) < 5e-5, `${qid} ${name}: ours ${m[name]}, trec_eval ${theirs}`);
-      }
-    }
+    // q5's first relevant document is at rank 11: trec_eval's uncut recip_rank is 1/11, our MRR@10 is 0.
+    for (const [qid, m] of ours) assertMatchesTrecEval(m, reference, 10, qid, 'fixture');
+    assert.equal(ours.get('q5')!.mrr, 0);
     assert.equal(reference.get('recip_rank')!.get('q5'), 0.0909);
     // trec_eval -c averages q3 (no relevant judgment) as zeros; we skip it, so our mean is over 4 queries.
     assert.equal(hasRelevant(qrels.get('q3')), false);
