@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../src/core/errors';
 import { readBeirCorpus, readBeirQueries } from '../../src/core/eval/beir';
-import { compareBytes, parseTrecRun, readTrecRunFile, type TrecRun } from '../../src/core/eval/run';
+import { checkRunIds, compareBytes, orderByScore, parseTrecRun, readTrecRunFile, type TrecRun } from '../../src/core/eval/run';
 
 function fails(fn: () => unknown): InputError {
   try {
@@ -56,6 +56,22 @@ describe('eval: TREC run reader', () => {
     const twice = fails(() => parseTrecRun('q1 Q0 d1 1 2 t\nq2 Q0 d1 1 2 t\nq1 Q0 d1 2 1 t\n', 'r'));
     assert.equal(twice.message, 'r:3: document d1 is listed twice for query q1 (first on line 1); trec_eval refuses such runs.');
     assert.equal(fails(() => parseTrecRun('# only a comment\n', 'r')).code, 'empty');
+  });
+
+  it('orders scored documents as trec_eval would read them back', () => {
+    assert.deepEqual(orderByScore([{ docId: 'a', score: 1 }, { docId: 'b', score: 3 }, { docId: 'c', score: 1 }]), ['b', 'c', 'a']);
+  });
+
+  it('names the run line of a query missing from the queries and of a document missing from the corpus', () => {
+    const run = parseTrecRun('q1 Q0 d1 1 3 t\nq2 Q0 d9 1 1 t\nq2 Q0 d8 2 2 t\n', 'run.txt');
+    const docs = new Set(['d1', 'd8', 'd9']);
+    assert.doesNotThrow(() => checkRunIds(run, new Set(['q1', 'q2']), 'queries.jsonl', docs, 'corpus.jsonl'));
+    const noQuery = fails(() => checkRunIds(run, new Set(['q1']), 'queries.jsonl', docs, 'corpus.jsonl'));
+    assert.equal(noQuery.code, 'unknown-id');
+    assert.match(noQuery.message, /^run\.txt:2: query q2 is not in queries\.jsonl\./);
+    // d8 ranks first (score 2) but d9 comes first in the file: the earlier line is named.
+    const noDoc = fails(() => checkRunIds(run, new Set(['q1', 'q2']), 'queries.jsonl', new Set(['d1']), 'corpus.jsonl'));
+    assert.match(noDoc.message, /^run\.txt:2: document d9 \(query q2\) is not in corpus\.jsonl\./);
   });
 
   it('streams a run file from disk with the same result as parsing its text', async () => {

@@ -44,6 +44,36 @@ export function compareTrecEval(a: { docId: string; score: number }, b: { docId:
   return compareBytes(b.docId, a.docId);
 }
 
+/**
+ * Document ids ordered by score as trec_eval would order them. Rank reranked scores with it, so the
+ * order evaluated here is the order any tool reading the written run file evaluates.
+ */
+export function orderByScore(docs: readonly { docId: string; score: number }[]): string[] {
+  return [...docs].sort(compareTrecEval).map((d) => d.docId);
+}
+
+/** Anything that can say whether it knows an id: a Set, or the Map of a corpus or queries file. */
+export interface IdLookup {
+  has(id: string): boolean;
+}
+
+/**
+ * Refuses a run that names a query missing from the queries file or a document missing from the
+ * corpus, naming the run's line: evaluating it would silently score unknown text.
+ */
+export function checkRunIds(run: TrecRun, queries: IdLookup, queriesFile: string, documents: IdLookup, corpusFile: string): void {
+  for (const [qid, entries] of run.queries) {
+    if (!queries.has(qid)) {
+      const line = Math.min(...entries.map((e) => e.line));
+      throw lineError('unknown-id', run.file, line, `query ${qid} is not in ${queriesFile}. Are the run and the queries from the same dataset?`);
+    }
+    const missing = entries.filter((e) => !documents.has(e.docId)).sort((a, b) => a.line - b.line)[0];
+    if (missing) {
+      throw lineError('unknown-id', run.file, missing.line, `document ${missing.docId} (query ${qid}) is not in ${corpusFile}. Are the run and the corpus from the same dataset?`);
+    }
+  }
+}
+
 /** strcmp on UTF-8 bytes: the same as comparing code points (JS `<` compares UTF-16 units, which differs above U+FFFF). */
 export function compareBytes(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
