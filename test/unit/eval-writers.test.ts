@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { updateQrelsFile } from '../../src/core/eval/qrels-file';
 import { parseQrels } from '../../src/core/eval/qrels';
 import { parseTrecRun } from '../../src/core/eval/run';
 import { formatBeirQrels, formatTrecRun, setQrelsGrade } from '../../src/core/eval/writers';
@@ -43,6 +47,10 @@ describe('eval: qrels writer and updater', () => {
     assert.equal(after, before.replace('q1\td2\t0', 'q1\td2\t3'));
   });
 
+  it('matches a first line behind a BOM and keeps the BOM', () => {
+    assert.equal(setQrelsGrade('\ufeffq1\td1\t1\nq1\td2\t1\n', 'q.tsv', { queryId: 'q1', docId: 'd1', grade: 2 }), '\ufeffq1\td1\t2\nq1\td2\t1\n');
+  });
+
   it('appends a new judgment with the file line ending, adding a missing final newline', () => {
     assert.equal(setQrelsGrade('query-id\tcorpus-id\tscore\nq1\td1\t1', 'q.tsv', { queryId: 'q1', docId: 'd2', grade: 0 }), 'query-id\tcorpus-id\tscore\nq1\td1\t1\nq1\td2\t0\n');
     assert.equal(setQrelsGrade('q1\td1\t1\r\n', 'q.tsv', { queryId: 'q 2', docId: 'd1', grade: 2 }), 'q1\td1\t1\r\nq 2\td1\t2\r\n');
@@ -65,5 +73,29 @@ describe('eval: qrels writer and updater', () => {
     assert.throws(() => setQrelsGrade('q1\td1\t1\nq1\td2\tx\n', 'q.tsv', { queryId: 'q1', docId: 'd1', grade: 0 }), { message: /^q\.tsv:2: / });
     assert.throws(() => setQrelsGrade('', 'q.tsv', { queryId: 'q1', docId: 'd1', grade: 1.5 }), RangeError);
     assert.throws(() => setQrelsGrade('', 'q.tsv', { queryId: 'q1', docId: 'd\t1', grade: 1 }), { code: 'wrong-shape' });
+  });
+});
+
+describe('eval: qrels file updates', () => {
+  it('creates the file and its folder, then keeps every one of many quick updates', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rl-labels-'));
+    const path = join(dir, '.rerank-lens', 'qrels.tsv');
+    await Promise.all(Array.from({ length: 20 }, (_, i) => updateQrelsFile(path, { queryId: 'q1', docId: `d${i}`, grade: i % 4 })));
+    await updateQrelsFile(path, { queryId: 'q1', docId: 'd3', grade: 0 });
+    const text = await readFile(path, 'utf8');
+    assert.ok(text.startsWith('query-id\tcorpus-id\tscore\n'));
+    const judged = parseQrels(text, 'qrels.tsv').qrels.get('q1')!;
+    assert.equal(judged.size, 20);
+    assert.equal(judged.get('d3'), 0);
+    assert.equal(judged.get('d7'), 3);
+    assert.deepEqual((await readdir(dirname(path))).sort(), ['qrels.tsv']);
+  });
+
+  it('leaves a file it cannot update untouched', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rl-labels-'));
+    const path = join(dir, 'qrels.json');
+    await writeFile(path, '{"q1": {"d1": 1}}');
+    await assert.rejects(updateQrelsFile(path, { queryId: 'q1', docId: 'd1', grade: 0 }, 'qrels.json'), { code: 'wrong-format' });
+    assert.equal(await readFile(path, 'utf8'), '{"q1": {"d1": 1}}');
   });
 });

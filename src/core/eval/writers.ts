@@ -70,7 +70,8 @@ export function setQrelsGrade(text: string, file: string, judgment: Judgment): s
   let replaced = false;
   const kept: string[] = [];
   lines.forEach((raw, i) => {
-    const body = raw.replace(/\r?\n$/, '');
+    const bom = i === 0 && raw.startsWith('\ufeff') ? '\ufeff' : '';
+    const body = raw.slice(bom.length).replace(/\r?\n$/, '');
     const fields = splitFields(body);
     const header = i === 0 && !trec && isBeirHeader(fields);
     const [qid, did] = trec ? [fields[0], fields[2]] : [fields[0], fields[1]];
@@ -82,7 +83,7 @@ export function setQrelsGrade(text: string, file: string, judgment: Judgment): s
     replaced = true;
     const sep = body.includes('\t') ? '\t' : ' ';
     const updated = trec ? [qid, fields[1], did, String(grade)].join(sep) : [qid, did, String(grade)].join(sep);
-    kept.push(updated + raw.slice(body.length));
+    kept.push(bom + updated + raw.slice(bom.length + body.length));
   });
   if (!replaced) {
     const last = kept.length ? kept[kept.length - 1] : '';
