@@ -87,6 +87,7 @@ describe('eval: qrels readers', () => {
     assert.match(fails(() => parseQrels('{"q1": {"d1": 0.5}}', 'q.json')).message, /^q\.json:1:15: .* is 0\.5/);
     assert.match(fails(() => parseQrels('{"q1": ["d1"]}', 'q.json')).message, /^q\.json:1:8: query "q1" must map to an object/);
     assert.equal(fails(() => parseQrels('{"q1": {"d1": 1,}}', 'q.json')).code, 'invalid-json');
+    assert.equal(fails(() => parseQrels('[{"id": 1, "text": "a"}]', 'dense.json')).message, 'dense.json:1:1: expected an object { "<query id>": { "<doc id>": grade } }, got an array.');
   });
 
   it('reads a qrels file from disk and names it in errors', async () => {

@@ -17,7 +17,7 @@ export function parseJsonQrels(body: string, file: string): { qrels: Qrels; warn
     const pos = positionAt(body, node?.offset ?? 0);
     return new InputError('wrong-shape', `${file}:${pos.line}:${pos.column}: ${message}`, file, pos);
   };
-  if (!isObject(root)) throw fail([], 'expected an object { "<query id>": { "<doc id>": grade } }.');
+  if (!isObject(root)) throw fail([], `expected an object { "<query id>": { "<doc id>": grade } }, got ${describe(root)}.`);
   const qrels: Qrels = new Map();
   const warnings: string[] = [];
   for (const [qid, judged] of Object.entries(root)) {

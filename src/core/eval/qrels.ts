@@ -24,7 +24,8 @@ const RUN_HINT = 'a TREC run line (qid Q0 docid rank score tag)';
 export function parseQrels(text: string, file: string): ParsedQrels {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() === '') throw emptyError(file);
-  if (body.trimStart().startsWith('{')) return { ...parseJsonQrels(body, file), format: 'json' };
+  // An array is not qrels, but the JSON reader says so with a position (it is often a results file).
+  if (/^\s*[{[]/.test(body)) return { ...parseJsonQrels(body, file), format: 'json' };
 
   const qrels: Qrels = new Map();
   const warnings: string[] = [];
