@@ -21,8 +21,8 @@ export type Scorer = (query: string, texts: string[]) => number[] | Promise<numb
 export type Scenario =
   /** 429 (or 503) with `Retry-After` (seconds or an HTTP date) unless `retryAfter` is null. */
   | { kind: 'overloaded'; status?: 429 | 503; retryAfter?: number | string | null }
-  /** A 5xx in the server's error shape. */
-  | { kind: 'server-error'; status?: number }
+  /** A 5xx in the server's error shape, after `delayMs` (default 0). */
+  | { kind: 'server-error'; status?: number; delayMs?: number }
   /** Answers normally after `delayMs`. */
   | { kind: 'slow'; delayMs: number }
   /** Reads the request, then never answers. */
@@ -84,7 +84,7 @@ export interface RerankServer {
 }
 
 /** A deterministic stand-in for a cross-encoder: shared words with the query, minus a little per character. */
-export const lexicalScorer: Scorer = (query, texts) => {
+export const lexicalScorer = (query: string, texts: string[]): number[] => {
   const words = new Set(query.toLowerCase().match(/\w+/g) ?? []);
   return texts.map((t) => (t.toLowerCase().match(/\w+/g) ?? []).filter((w) => words.has(w)).length * 1.5 - 2 - t.length / 1000);
 };
@@ -105,12 +105,12 @@ export async function startRerankServer(options: RerankServerOptions): Promise<R
     const raw = await readBody(req);
     rec.bytes = raw.length;
     const url = new URL(req.url ?? '/', 'http://x');
-    if (raw.length > maxBytes) return send(res, rec, dialect.bodyTooLarge());
     try {
-      rec.body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+      rec.body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>; // recorded even when refused
     } catch {
       rec.body = undefined;
     }
+    if (raw.length > maxBytes) return send(res, rec, dialect.bodyTooLarge());
     if (url.pathname !== path) return send(res, rec, dialect.notFound());
     if (req.method !== 'POST') return send(res, rec, { status: 405, body: { detail: 'Method Not Allowed' } });
     if (options.apiKey !== undefined && req.headers.authorization !== `Bearer ${options.apiKey}`) return send(res, rec, dialect.unauthorized());
@@ -123,6 +123,7 @@ export async function startRerankServer(options: RerankServerOptions): Promise<R
         return send(res, rec, { ...reply, headers: after === undefined ? {} : { 'retry-after': after } });
       }
       case 'server-error':
+        await new Promise((r) => setTimeout(r, scenario.delayMs ?? 0));
         return send(res, rec, dialect.serverError(scenario.status ?? 500));
       case 'status':
         return send(res, rec, scenario);

@@ -57,6 +57,11 @@ export function serverSaid(body: string, apiKey: string | undefined): string | u
   return clean.length > 200 ? `${clean.slice(0, 200)}…` : clean;
 }
 
+/** ` The server said: "…".` (no doubled full stop), or '' when it said nothing. */
+export function saidPart(said: string | undefined): string {
+  return said ? ` The server said: "${said}"${/[.!?]$/.test(said) ? '' : '.'}` : '';
+}
+
 /**
  * TEI: `{error, error_type}`; vLLM: `{error: {message}}` (older: `{message}`); Cohere: `{message}`;
  * Voyage, Jina: `{detail: "…"}`; FastAPI validation (Infinity, vLLM 422): `{detail: [{msg, loc}]}`.

@@ -4,7 +4,7 @@
  * failure becomes a one-line `RemoteRerankError`, except "too large" (413, or a 422 about size), which
  * the batcher handles by sending fewer texts.
  */
-import { KEY_HINT, RemoteRerankError, networkReason, retryAfterSeconds, seconds, serverSaid } from './errors';
+import { KEY_HINT, RemoteRerankError, networkReason, retryAfterSeconds, saidPart, seconds, serverSaid } from './errors';
 import type { Protocol } from './protocols';
 
 export interface PostOptions {
@@ -25,10 +25,14 @@ export interface PostOptions {
   baseDelayMs: number;
 }
 
-export type PostResult =
+export type PostResult = (
   | { kind: 'ok'; json: unknown }
   /** 413, or 422 saying the batch/body is too big; `limit` when the server named its maximum. */
-  | { kind: 'too-large'; status: number; said?: string; limit?: number };
+  | { kind: 'too-large'; status: number; said?: string; limit?: number }
+) & {
+  /** HTTP requests made, retries included. */
+  attempts: number;
+};
 
 const SIZE_WORDS = /batch size|too (large|long|big|many)|at most|maximum|limit|exceed/i;
 
@@ -77,14 +81,14 @@ export async function postRerank(o: PostOptions): Promise<PostResult> {
 
     if (status >= 200 && status < 300) {
       try {
-        return { kind: 'ok', json: JSON.parse(text) };
+        return { kind: 'ok', json: JSON.parse(text), attempts: attempt + 1 };
       } catch {
         throw new RemoteRerankError('protocol', `${o.endpoint} answered HTTP ${status} with something that is not JSON. Check that the URL is the ${o.protocol.label} endpoint (${o.protocol.pathHint}).`, o.endpoint, status);
       }
     }
     const said = serverSaid(text, o.apiKey);
     if (status === 413 || (status === 422 && (!said || SIZE_WORDS.test(said)))) {
-      return { kind: 'too-large', status, said, limit: statedLimit(said) };
+      return { kind: 'too-large', status, said, limit: statedLimit(said), attempts: attempt + 1 };
     }
     if (status === 429 || status === 503) {
       const asked = retryAfterSeconds(headers.get('retry-after'));
@@ -103,7 +107,7 @@ export async function postRerank(o: PostOptions): Promise<PostResult> {
 }
 
 function overloaded(o: PostOptions, status: number, said: string | undefined, retried: number, asked: number | undefined): RemoteRerankError {
-  const detail = said ? ` The server said: "${said}".` : '';
+  const detail = saidPart(said);
   const tries = retried ? ` after ${retried} ${retried === 1 ? 'retry' : 'retries'}` : '';
   const wait = asked !== undefined && asked * 1000 > o.maxRetryDelayMs ? ` It asks to wait ${Math.ceil(asked)} s; try again then` : ' Try again in a moment';
   return status === 429
@@ -112,7 +116,7 @@ function overloaded(o: PostOptions, status: number, said: string | undefined, re
 }
 
 function statusError(o: PostOptions, status: number, said: string | undefined, headers: Headers): RemoteRerankError {
-  const detail = said ? ` The server said: "${said}".` : '';
+  const detail = saidPart(said);
   const err = (code: ConstructorParameters<typeof RemoteRerankError>[0], text: string) => new RemoteRerankError(code, text, o.endpoint, status);
   if (status === 401) {
     return err('unauthorized', o.apiKey

@@ -9,7 +9,7 @@
  * this repeats down to one text. A single text still too large fails with code 'too-large', naming it.
  */
 import { textBytes, splitByLimits } from './batches';
-import { RemoteRerankError, endpointLabel } from './errors';
+import { RemoteRerankError, endpointLabel, saidPart } from './errors';
 import { cancelled, postRerank, type PostOptions } from './http';
 import { PROTOCOLS, inInputOrder, type RemoteKind, type ScoreKind } from './protocols';
 
@@ -105,7 +105,7 @@ export async function scoreRemote(req: RemoteRerankRequest): Promise<RemoteReran
       }
       const texts = batch.map((i) => req.documents[i]);
       const reply = await postRerank({ ...post, body: JSON.stringify(protocol.body(req.query, texts, model)) });
-      requests++;
+      requests += reply.attempts;
       if (reply.kind === 'too-large') {
         if (batch.length === 1) throw tooLarge(endpoint, reply.status, reply.said, batch[0], sizes[batch[0]]);
         const stated = reply.limit !== undefined && reply.limit >= 1 && reply.limit < batch.length ? reply.limit : undefined;
@@ -154,10 +154,9 @@ function scoreKindOf(kind: RemoteKind, scores: readonly number[]): ScoreKind {
 }
 
 function tooLarge(endpoint: string, status: number, said: string | undefined, docIndex: number, bytes: number): RemoteRerankError {
-  const detail = said ? ` The server said: "${said}".` : '';
   return new RemoteRerankError(
     'too-large',
-    `${endpoint} refused document #${docIndex + 1} (${Math.ceil(bytes / 1000)} kB) as too large even on its own (HTTP ${status}).${detail} Shorten that document, or raise the server's request limit (TEI: --payload-limit).`,
+    `${endpoint} refused document #${docIndex + 1} (${Math.ceil(bytes / 1000)} kB) as too large even on its own (HTTP ${status}).${saidPart(said)} Shorten that document, or raise the server's request limit (TEI: --payload-limit).`,
     endpoint,
     status,
   );
@@ -173,6 +172,11 @@ function checkedURL(raw: string): URL {
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     const shown = raw.trim().replace(/^([a-z]+:\/\/)[^@/]*@/i, '$1').replace(/[?#].*$/, '').slice(0, 120);
     throw new RemoteRerankError('bad-config', `The reranker URL "${shown}" is not an http(s) URL: set the full endpoint, e.g. http://localhost:8080/rerank.`, shown);
+  }
+  if (url.username || url.password) {
+    // fetch refuses such URLs, and a password there would end up in settings and logs.
+    const endpoint = endpointLabel(url);
+    throw new RemoteRerankError('bad-config', `The reranker URL ${endpoint} must not contain a user name or password: remove them and set the API key instead.`, endpoint);
   }
   return url;
 }
