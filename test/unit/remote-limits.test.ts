@@ -24,12 +24,21 @@ describe('remote rerank limits and batching', () => {
     server = undefined;
   });
 
-  it('TEI: sends at most 32 texts a request by default and reports progress up to the total', async () => {
+  it('TEI: sends at most 32 texts a request by default, reporting progress and each request\'s scores', async () => {
     server = await startRerankServer({ protocol: 'tei' });
     const documents = docs(100);
     const progress: number[] = [];
-    const result = await scoreRemote({ kind: 'tei', url: server.url, query: QUERY, documents, onProgress: (done, total) => (assert.equal(total, 100), progress.push(done)) });
+    const partial = new Array<number>(100).fill(Number.NaN);
+    const result = await scoreRemote({
+      kind: 'tei',
+      url: server.url,
+      query: QUERY,
+      documents,
+      onProgress: (done, total) => (assert.equal(total, 100), progress.push(done)),
+      onScores: (indices, scores) => indices.forEach((d, i) => (assert.ok(Number.isNaN(partial[d]), 'each document once'), (partial[d] = scores[i]))),
+    });
     assert.deepEqual(result.scores, lexicalScorer(QUERY, documents));
+    assert.deepEqual(partial, result.scores, 'the per-request scores add up to the result');
     assert.deepEqual(server.requests.map(texts).sort((a, b) => b - a), [32, 32, 32, 4]);
     assert.ok(server.requests.every((r) => r.status === 200));
     assert.equal(progress.length, 4);

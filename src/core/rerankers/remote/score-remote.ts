@@ -43,6 +43,8 @@ export interface RemoteRerankRequest {
   signal?: AbortSignal;
   /** Documents scored so far, after each request. */
   onProgress?: (done: number, total: number) => void;
+  /** Each request's scores as it completes (for progressive results): document indices and their scores. */
+  onScores?: (indices: readonly number[], scores: readonly number[]) => void;
   limits?: RemoteLimits;
 }
 
@@ -120,6 +122,7 @@ export async function scoreRemote(req: RemoteRerankRequest): Promise<RemoteReran
       }
       batch.forEach((docIndex, i) => (scores[docIndex] = ordered[i]));
       done += batch.length;
+      req.onScores?.(batch, ordered);
       req.onProgress?.(done, total);
     }
   };
