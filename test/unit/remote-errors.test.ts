@@ -222,6 +222,16 @@ describe('remote rerank errors, retries, timeouts and cancellation', function ()
     });
   }
 
+  it('vLLM\'s 400 for a document beyond the model\'s length: too-large, saying to shorten or truncate', async () => {
+    await server.close();
+    server = await startRerankServer({ protocol: 'cohere' });
+    const said = "This model's maximum context length is 512 tokens. However, you requested 613 tokens in the input for embedding generation. Please reduce the length of the input.";
+    server.nextScenario({ kind: 'status', status: 400, body: { error: { message: said, type: 'BadRequestError', param: null, code: 400 } } });
+    const err = await rejection(scoreRemote({ kind: 'cohere', url: server.url, query: QUERY, documents: DOCS }));
+    assert.equal(err.code, 'too-large');
+    assert.equal(err.message, `${server.url} rejected a document as longer than the model takes (HTTP 400). The server said: "${said}" Shorten the chunks, or let the server truncate (TEI does; vLLM needs truncate_prompt_tokens).`);
+  });
+
   it('TEI pointed at a Cohere-style server: says which reply it got', async () => {
     await server.close();
     server = await startRerankServer({ protocol: 'cohere', path: '/rerank' });

@@ -35,6 +35,8 @@ export type PostResult = (
 };
 
 const SIZE_WORDS = /batch size|too (large|long|big|many)|at most|maximum|limit|exceed/i;
+/** vLLM's 400 for a pair beyond max_model_len: "This model's maximum context length is 512 tokens. However, you requested…". */
+const TOO_LONG = /maximum context length|max_model_len|input is too long/i;
 
 export async function postRerank(o: PostOptions): Promise<PostResult> {
   let droppedOnce = false;
@@ -139,6 +141,9 @@ function statusError(o: PostOptions, status: number, said: string | undefined, h
   }
   if (status >= 500 || status === 424) {
     return err('server', `${o.endpoint} failed with a server error (HTTP ${status}).${detail} Check the server's log, then try again.`);
+  }
+  if (said && TOO_LONG.test(said)) {
+    return err('too-large', `${o.endpoint} rejected a document as longer than the model takes (HTTP ${status}).${detail} Shorten the chunks, or let the server truncate (TEI does; vLLM needs truncate_prompt_tokens).`);
   }
   return err('protocol', `${o.endpoint} rejected the request (HTTP ${status}).${detail} Check the model name and that the reranker type matches the server (it was sent as ${o.protocol.label}).`);
 }
