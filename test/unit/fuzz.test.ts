@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { isInputError } from '../../src/core/errors';
+import { parseResults } from '../../src/core/parse';
 import { readResultsFile } from '../../src/core/read-results';
 import { REPO, SAMPLE } from '../support/models';
 
@@ -159,5 +160,40 @@ describe('no input crashes the parser (fast-check)', function () {
     const seconds = (performance.now() - started) / 1000;
     assert.ok(runs >= 1500);
     console.log(`      ${runs} generated files in ${seconds.toFixed(1)} s`);
+  });
+
+  it('ends every known envelope filled with random JSON as a result or an InputError naming the file', () => {
+    const any = fc.jsonValue({ maxDepth: 4 });
+    const envelopes: fc.Arbitrary<unknown>[] = [
+      fc.array(any),
+      fc.array(fc.tuple(any, any)),
+      fc.array(fc.array(any)),
+      fc.record({ query: any, results: any }),
+      fc.record({ matches: any, results: any }),
+      fc.record({ result: fc.oneof(any, fc.record({ points: any, hits: any })) }),
+      fc.record({ points: any }),
+      fc.record({ data: fc.oneof(any, fc.record({ Get: fc.dictionary(fc.string(), any) })), errors: any }),
+      fc.record({ hits: fc.oneof(any, fc.record({ hits: any })) }),
+      fc.record({ responses: fc.array(fc.oneof(any, fc.record({ hits: fc.record({ hits: any }) }))) }),
+      fc.record({ root: fc.record({ children: any, errors: any, fields: any }) }),
+      fc.record({ ids: any, documents: any, metadatas: any, distances: any }),
+      fc.record({ source_nodes: any }),
+      fc.record({ code: any, data: any, message: any }),
+      fc.record({ documents: any }),
+      fc.dictionary(fc.string(), fc.record({ documents: any })),
+      fc.record({ attributes: fc.oneof(any, fc.dictionary(fc.constantFrom('retrieval.documents', 'input.value', 'retrieval.documents.0.document.id', 'reranker.query'), any)) }),
+      fc.record({ resourceSpans: any }),
+    ];
+    fc.assert(
+      fc.property(fc.oneof(...envelopes), fc.constantFrom('e.json', 'e.jsonl'), (value, name) => {
+        try {
+          parseResults(JSON.stringify(value) ?? 'null', name);
+        } catch (err) {
+          if (!isInputError(err)) throw new Error(`not an InputError: ${(err as Error)?.stack ?? String(err)}`);
+          assert.ok(err.message.includes(name), err.message);
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
