@@ -86,7 +86,7 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
     [Commands.rerank]: (first?: vscode.Uri | RerankArgs, all?: vscode.Uri[]) =>
       rerankCommand(deps, first instanceof vscode.Uri ? { files: all?.length ? all : [first] } : (first ?? {})),
     [Commands.rerankAgain]: (args?: { query?: string }) =>
-      withSession((s) => rerankCommand(deps, { files: s.files, query: args?.query })),
+      withSession((s) => rerankCommand(deps, { files: s.files, query: args?.query, queryIndex: s.resultSet?.index })),
     [Commands.exportResults]: (uri?: vscode.Uri) => withSession((s) => exportResults(s, uri)),
     [Commands.openChunk]: async (node?: ResultNode) => {
       const t = target(node);

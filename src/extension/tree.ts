@@ -4,6 +4,7 @@ import { movement, type RankedDocument } from '../core/rerank';
 import { Commands } from './commands';
 import { documentLabels, escapeMarkdown, firstWords, scoreDescription, shortModelName } from './labels';
 import type { RerankSession } from './session';
+import { filesMarkdown, markConflict, sourceLine } from './tree-notes';
 
 export type ResultNode =
   | { kind: 'query'; session: RerankSession }
@@ -94,7 +95,7 @@ export class ResultsTree implements vscode.TreeDataProvider<ResultNode>, vscode.
         const s = node.source;
         const item = new vscode.TreeItem(s.file);
         item.description = `#${s.rank}${s.score === undefined ? '' : ` · ${s.score}`}`;
-        item.tooltip = `${s.file}: rank ${s.rank}${s.score === undefined ? '' : `, score ${s.score}`} (line ${s.line})`;
+        item.tooltip = `${sourceLine(s)} (line ${s.line})`;
         item.iconPath = new vscode.ThemeIcon('file');
         item.contextValue = 'source';
         item.command = { command: Commands.revealInSource, title: 'Reveal in source', arguments: [node] };
@@ -116,6 +117,7 @@ export class ResultsTree implements vscode.TreeDataProvider<ResultNode>, vscode.
       label: `${top ? 'Top ' : ''}rank ${doc.rank}, score ${doc.score.toFixed(2)}, was ${doc.originalRank}: ${this.labels.get(doc)}`,
     };
     item.command = { command: Commands.openChunk, title: 'Open chunk', arguments: [{ kind: 'document', doc, top }] };
+    markConflict(item, doc);
     return item;
   }
 }
@@ -129,7 +131,7 @@ function queryItem(session: RerankSession): vscode.TreeItem {
   const md = new vscode.MarkdownString();
   md.appendMarkdown(`**Query** ${escapeMarkdown(session.query)}\n\n`);
   md.appendMarkdown(`**Model** ${escapeMarkdown(`${session.model} (${session.dtype})`)}\n\n`);
-  md.appendMarkdown(`**Files** ${escapeMarkdown(session.fileNames.join(', '))}\n\n`);
+  md.appendMarkdown(filesMarkdown(session));
   md.appendMarkdown(`${session.documents.length} documents reranked in ${(session.elapsedMs / 1000).toFixed(2)} s; top ${session.topK} set apart.`);
   item.tooltip = md;
   return item;
@@ -145,7 +147,7 @@ function documentTooltip(doc: RankedDocument, top: boolean): vscode.MarkdownStri
   // Chunk text is untrusted: escaped, it can never become links, images or HTML (and HTML is off anyway).
   md.appendMarkdown(`${escapeMarkdown(firstWords(doc.text, 400))}\n\n`);
   for (const s of doc.sources) {
-    md.appendMarkdown(`- ${escapeMarkdown(`${s.file}: rank ${s.rank}${s.score === undefined ? '' : `, score ${s.score}`}`)}\n`);
+    md.appendMarkdown(`- ${escapeMarkdown(sourceLine(s))}\n`);
   }
   return md;
 }
