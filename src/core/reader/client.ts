@@ -3,13 +3,15 @@ import type { ResultsFile, RetrievedDocument } from '../documents';
 import { CancelledError, InputError } from '../errors';
 import type { ReadRequest, ResultsSource } from '../pipeline';
 import type { Progress } from '../../shared/worker-protocol';
-import { fromReaderError, READ_PERCENT, type ReaderCall, type ReaderMethods, type ReaderResponse } from './protocol';
+import { fromReaderError, READ_PERCENT, type ChunkLimits, type ReaderCall, type ReaderMethods, type ReaderResponse } from './protocol';
 
 export interface WorkerReadOptions extends ReadRequest {
   /** Path to the bundled reader (dist/reader.js). */
   workerPath: string;
   /** Sees the worker once it is started (tests watch it exit). */
   onWorker?: (worker: Worker) => void;
+  /** How much is handed back per message (default CHUNK_LIMITS). */
+  chunk?: ChunkLimits;
 }
 
 /**
@@ -26,7 +28,13 @@ export async function readInWorker(source: ResultsSource, options: WorkerReadOpt
   const onAbort = () => link.fail(new CancelledError());
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const { file, chunks } = await link.call('read', { path: source.path, name: source.name, maxBytes: options.maxBytes, fields: options.fields });
+    const { file, chunks } = await link.call('read', {
+      path: source.path,
+      name: source.name,
+      maxBytes: options.maxBytes,
+      fields: options.fields,
+      chunk: options.chunk,
+    });
     const sets: RetrievedDocument[][] = file.resultSets.map(() => []);
     for (let chunk = 0; chunk < chunks; chunk++) {
       const { set, documents, texts, ends } = await link.call('take', { chunk });

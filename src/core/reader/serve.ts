@@ -4,11 +4,7 @@
  */
 import type { ResultsFile } from '../documents';
 import { readResultsFile } from '../read-results';
-import { READ_PERCENT, type DocumentChunk, type ReaderHandlers } from './protocol';
-
-/** About this much text per chunk: its deserialization on the host stays around a few milliseconds. */
-export const CHUNK_CHARS = 1 << 20;
-export const CHUNK_DOCS = 2000;
+import { CHUNK_LIMITS, READ_PERCENT, type ChunkLimits, type DocumentChunk, type ReaderHandlers } from './protocol';
 
 interface Span {
   set: number;
@@ -16,8 +12,9 @@ interface Span {
   end: number;
 }
 
-/** Splits each result set into spans of at most CHUNK_CHARS characters of text (at least one document) and CHUNK_DOCS documents. */
-export function chunkSpans(file: ResultsFile, chars = CHUNK_CHARS, docs = CHUNK_DOCS): Span[] {
+/** Splits each result set into spans within the limits (a span holds at least one document, however long). */
+export function chunkSpans(file: ResultsFile, limits: ChunkLimits = CHUNK_LIMITS): Span[] {
+  const { chars, documents: docs } = limits;
   const spans: Span[] = [];
   file.resultSets.forEach((set, index) => {
     let start = 0;
@@ -39,7 +36,7 @@ export function readerHandlers(): ReaderHandlers {
   let file: ResultsFile | undefined;
   let spans: Span[] = [];
   return {
-    read: async ({ path, name, maxBytes, fields }, { progress }) => {
+    read: async ({ path, name, maxBytes, fields, chunk }, { progress }) => {
       let last = -1;
       const report = (percent: number) => {
         const step = Math.floor(percent);
@@ -53,7 +50,7 @@ export function readerHandlers(): ReaderHandlers {
         fields,
         onProgress: ({ done, total }) => report(parsed + ((checked - parsed) * done) / Math.max(total, 1)),
       });
-      spans = chunkSpans(file);
+      spans = chunkSpans(file, chunk);
       const header: ResultsFile = { ...file, documents: [], resultSets: file.resultSets.map((s) => ({ ...s, documents: [] })) };
       return { file: header, chunks: spans.length };
     },

@@ -1,0 +1,204 @@
+/**
+ * Reading a big results file without freezing the editor: `npm run build && node --import tsx bench/parse-host.ts`
+ * (BENCH_QUICK=1 for one repetition).
+ *
+ * Writes a 50 MB / 20,000-document file in three shapes (the seed's array, Qdrant /points/query,
+ * Elasticsearch hits; text drawn from the sample's words with a seeded PRNG) and reads each:
+ * - through the editor's path, `readInWorker` (dist/reader.js: parse in a worker, documents back in
+ *   chunks), sampling this thread's event-loop delay meanwhile (monitorEventLoopDelay, 10 ms resolution,
+ *   like the scoring case of bench/run.ts; a fresh histogram per run);
+ * - the same with everything sent back in one message (one structured clone): what the chunks avoid;
+ * - on this thread (`readResultsFile`, the CLI's path), for its MB/s and the freeze it would cause;
+ * - nothing at all for as long as the worker read took: the idle loop's delay on this machine now.
+ * Throughput is file MB over the wall time of the read (median of the runs). The 1-minute load average
+ * is printed: on a shared machine the delays include waiting for a core.
+ */
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { ResultsFile } from '../src/core/documents';
+import { readResultsFile } from '../src/core/read-results';
+import { readInWorker } from '../src/core/reader/client';
+
+const ROOT = join(__dirname, '..');
+const READER = join(ROOT, 'dist', 'reader.js');
+
+export interface LoopDelay {
+  p99Ms: number;
+  maxMs: number;
+}
+
+export interface ShapeFigures {
+  shape: string;
+  megabytes: number;
+  documents: number;
+  /** The editor's path: parse in the reader worker, chunks back. */
+  worker: LoopDelay & { mbPerSec: number; medianMs: number };
+  /** The same worker, everything back in one message. */
+  oneMessage: LoopDelay & { medianMs: number };
+  /** Parsing on this thread (the CLI). */
+  onThread: LoopDelay & { mbPerSec: number; medianMs: number };
+}
+
+export interface ParseHostFigures {
+  cores: number;
+  /** 1-minute load average before and after. */
+  load: [number, number];
+  idle: LoopDelay;
+  shapes: ShapeFigures[];
+}
+
+const DOCS = 20_000;
+const TARGET_MB = 50;
+
+function prng(seed: number): () => number {
+  return () => {
+    seed = (seed * 1664525 + 1013904223) >>> 0;
+    return seed / 2 ** 32;
+  };
+}
+
+function chunkTexts(): string[] {
+  const words = ['dense_results.json', 'sparse_results.json']
+    .flatMap((f) => (JSON.parse(readFileSync(join(ROOT, 'sample', f), 'utf8')) as { text: string }[]).map((d) => d.text))
+    .join(' ')
+    .split(/\s+/)
+    .filter(Boolean);
+  const random = prng(7);
+  const bytesEach = Math.round((TARGET_MB * 1024 * 1024) / DOCS) - 160;
+  return Array.from({ length: DOCS }, () => {
+    let t = '';
+    while (t.length < bytesEach) t += words[Math.floor(random() * words.length)] + ' ';
+    return t;
+  });
+}
+
+const meta = (i: number) => ({ title: 'Mixtral of Experts', arxiv_id: '2401.04088', page: i % 30 });
+
+const SHAPES: Record<string, (texts: string[]) => unknown> = {
+  'seed array': (texts) => texts.map((text, i) => ({ id: i, text, metadata: meta(i), score: 1 - i / DOCS })),
+  'Qdrant points': (texts) => ({
+    result: { points: texts.map((text, i) => ({ id: i, version: 1, score: 1 - i / DOCS, payload: { text, ...meta(i) } })) },
+    status: 'ok',
+    time: 0.01,
+  }),
+  'Elasticsearch hits': (texts) => ({
+    took: 5,
+    hits: { total: { value: DOCS }, hits: texts.map((text, i) => ({ _index: 'papers', _id: `c${i}`, _score: 20 - i / 1000, _source: { chunk: text, ...meta(i) } })) },
+  }),
+};
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+// Collect garbage before each timed run, so one run's garbage does not land in the next one's pauses.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** Runs `work` with a fresh event-loop delay histogram on this thread; returns its time and the delays. */
+async function watched(work: () => Promise<unknown>): Promise<LoopDelay & { ms: number }> {
+  gc();
+  await new Promise((r) => setTimeout(r, 50));
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  // Let the monitor take its first sample before the work starts, so a block at the very start is seen.
+  await new Promise((r) => setTimeout(r, 30));
+  const start = performance.now();
+  await work();
+  const ms = performance.now() - start;
+  // A block is recorded when the monitor's next timer fires: one right before disable() would go unseen.
+  await new Promise((r) => setTimeout(r, 30));
+  histogram.disable();
+  return { ms, p99Ms: round1(histogram.percentile(99) / 1e6), maxMs: round1(histogram.max / 1e6) };
+}
+
+/** Worst p99 and max over the runs (histograms of this kind cannot be merged), median time. */
+function summarize(runs: (LoopDelay & { ms: number })[]): LoopDelay & { medianMs: number } {
+  return { p99Ms: Math.max(...runs.map((r) => r.p99Ms)), maxMs: Math.max(...runs.map((r) => r.maxMs)), medianMs: round1(median(runs.map((r) => r.ms))) };
+}
+
+export async function run(options: { reps?: number; log?: (line: string) => void } = {}): Promise<ParseHostFigures> {
+  const reps = options.reps ?? 3;
+  const log = options.log ?? (() => undefined);
+  const load: [number, number] = [round1(loadavg()[0]), 0];
+  const dir = mkdtempSync(join(tmpdir(), 'rl-parse-host-'));
+  const texts = chunkTexts();
+  const shapes: ShapeFigures[] = [];
+  const idleRuns: (LoopDelay & { ms: number })[] = [];
+  try {
+    for (const [shape, build] of Object.entries(SHAPES)) {
+      const path = join(dir, 'results.json');
+      writeFileSync(path, JSON.stringify(build(texts), null, 1));
+      const megabytes = statSync(path).size / (1024 * 1024);
+      const source = { path, name: 'results.json' };
+      let kept: ResultsFile | undefined;
+      const check = (file: ResultsFile) => {
+        if (file.documents.length !== DOCS) throw new Error(`${shape}: read ${file.documents.length} documents, expected ${DOCS}`);
+        kept = file; // held like the editor holds it, until the next run
+      };
+      await readInWorker(source, { workerPath: READER }).then(check); // warm-up
+      const worker: (LoopDelay & { ms: number })[] = [];
+      const oneMessage: (LoopDelay & { ms: number })[] = [];
+      const onThread: (LoopDelay & { ms: number })[] = [];
+      for (let r = 0; r < reps; r++) {
+        kept = undefined;
+        worker.push(await watched(() => readInWorker(source, { workerPath: READER }).then(check)));
+        kept = undefined;
+        oneMessage.push(await watched(() => readInWorker(source, { workerPath: READER, chunk: { chars: Infinity, documents: Infinity } }).then(check)));
+        kept = undefined;
+        onThread.push(await watched(() => readResultsFile(path, { displayName: 'results.json' }).then(check)));
+        kept = undefined;
+        idleRuns.push(await watched(() => new Promise((r) => setTimeout(r, worker[worker.length - 1].ms))));
+      }
+      void kept;
+      const w = summarize(worker);
+      const t = summarize(onThread);
+      const figures: ShapeFigures = {
+        shape,
+        megabytes: round1(megabytes),
+        documents: DOCS,
+        worker: { ...w, mbPerSec: round1(megabytes / (w.medianMs / 1000)) },
+        oneMessage: summarize(oneMessage),
+        onThread: { ...t, mbPerSec: round1(megabytes / (t.medianMs / 1000)) },
+      };
+      shapes.push(figures);
+      log(
+        `${shape}: worker ${figures.worker.mbPerSec} MB/s (loop p99 ${w.p99Ms} ms, max ${w.maxMs}); ` +
+          `one message p99 ${figures.oneMessage.p99Ms} ms, max ${figures.oneMessage.maxMs}; on this thread ${figures.onThread.mbPerSec} MB/s (max ${t.maxMs} ms)`,
+      );
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  load[1] = round1(loadavg()[0]);
+  const idle = summarize(idleRuns);
+  return { cores: availableParallelism(), load, idle: { p99Ms: idle.p99Ms, maxMs: idle.maxMs }, shapes };
+}
+
+export function format(f: ParseHostFigures): string {
+  const lines = [
+    `Reading a ${f.shapes[0]?.megabytes ?? TARGET_MB} MB / ${DOCS} document results file (load average ${f.load[0]} → ${f.load[1]} on ${f.cores} cores)`,
+    `event-loop delay of this thread, ms (p99 / max; worst run; 10 ms resolution, so an idle loop reads ~10): idle ${f.idle.p99Ms} / ${f.idle.maxMs}`,
+    'shape                  worker MB/s  loop p99/max   one message p99/max   this thread MB/s  loop max',
+  ];
+  for (const s of f.shapes) {
+    lines.push(
+      `${s.shape.padEnd(20)} ${String(s.worker.mbPerSec).padStart(11)}  ${`${s.worker.p99Ms} / ${s.worker.maxMs}`.padStart(12)}   ` +
+        `${`${s.oneMessage.p99Ms} / ${s.oneMessage.maxMs}`.padStart(19)}   ${String(s.onThread.mbPerSec).padStart(16)}  ${String(s.onThread.maxMs).padStart(8)}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+if (require.main === module) {
+  run({ reps: process.env.BENCH_QUICK === '1' ? 1 : 3, log: (line) => process.stderr.write(`${line}\n`) }).then(
+    (figures) => process.stdout.write(`${format(figures)}\n`),
+    (err: unknown) => {
+      console.error(err instanceof Error ? err.message : err);
+      process.exitCode = 1;
+    },
+  );
+}
