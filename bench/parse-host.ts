@@ -10,6 +10,9 @@
  * - the same with everything sent back in one message (one structured clone): what the chunks avoid;
  * - on this thread (`readResultsFile`, the CLI's path), for its MB/s and the freeze it would cause;
  * - nothing at all for as long as the worker read took: the idle loop's delay on this machine now.
+ * Then what the editor does next on its own thread with the 20,000 documents, each step timed alone (each
+ * is one uninterrupted block): merge by id, rank by (made-up) scores, the tree's labels, and handing the
+ * texts to the scoring worker (postMessage serializes them on the sending thread).
  * Throughput is file MB over the wall time of the read (median of the runs). The 1-minute load average
  * is printed: on a shared machine the delays include waiting for a core.
  */
@@ -20,8 +23,12 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { ResultsFile } from '../src/core/documents';
+import { Worker } from 'node:worker_threads';
+import { mergeResults } from '../src/core/merge';
 import { readResultsFile } from '../src/core/read-results';
 import { readInWorker } from '../src/core/reader/client';
+import { rankByScore } from '../src/core/rerank';
+import { documentLabels } from '../src/extension/labels';
 
 const ROOT = join(__dirname, '..');
 const READER = join(ROOT, 'dist', 'reader.js');
@@ -49,6 +56,8 @@ export interface ParseHostFigures {
   load: [number, number];
   idle: LoopDelay;
   shapes: ShapeFigures[];
+  /** Median ms of each step after the read, on the seed shape. */
+  afterRead: { merge: number; rank: number; labels: number; postTexts: number };
 }
 
 const DOCS = 20_000;
@@ -173,9 +182,41 @@ export async function run(options: { reps?: number; log?: (line: string) => void
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  const afterRead = await hostSteps(texts, reps);
   load[1] = round1(loadavg()[0]);
   const idle = summarize(idleRuns);
-  return { cores: availableParallelism(), load, idle: { p99Ms: idle.p99Ms, maxMs: idle.maxMs }, shapes };
+  return { cores: availableParallelism(), load, idle: { p99Ms: idle.p99Ms, maxMs: idle.maxMs }, shapes, afterRead };
+}
+
+/** The editor's next steps after the read, on the seed shape's documents as the reader hands them over. */
+async function hostSteps(texts: string[], reps: number): Promise<ParseHostFigures['afterRead']> {
+  const dir = mkdtempSync(join(tmpdir(), 'rl-parse-host-'));
+  const sink = new Worker('require("node:worker_threads").parentPort.on("message", (m) => require("node:worker_threads").parentPort.postMessage(m.length))', { eval: true });
+  try {
+    const path = join(dir, 'results.json');
+    writeFileSync(path, JSON.stringify(SHAPES['seed array'](texts)));
+    const file = await readInWorker({ path, name: 'results.json' }, { workerPath: READER });
+    const steps = { merge: [] as number[], rank: [] as number[], labels: [] as number[], postTexts: [] as number[] };
+    const time = <T>(list: number[], fn: () => T): T => {
+      const start = performance.now();
+      const out = fn();
+      list.push(performance.now() - start);
+      return out;
+    };
+    for (let r = 0; r < reps; r++) {
+      gc();
+      const merged = time(steps.merge, () => mergeResults([file]));
+      const ranked = time(steps.rank, () => rankByScore(merged.documents, merged.documents.map((_, i) => Math.sin(i))));
+      time(steps.labels, () => documentLabels(ranked));
+      time(steps.postTexts, () => sink.postMessage(merged.documents.map((d) => d.text)));
+      await new Promise((resolve) => sink.once('message', resolve));
+    }
+    const m = (list: number[]) => round1(median(list));
+    return { merge: m(steps.merge), rank: m(steps.rank), labels: m(steps.labels), postTexts: m(steps.postTexts) };
+  } finally {
+    await sink.terminate();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export function format(f: ParseHostFigures): string {
@@ -190,6 +231,8 @@ export function format(f: ParseHostFigures): string {
         `${`${s.oneMessage.p99Ms} / ${s.oneMessage.maxMs}`.padStart(19)}   ${String(s.onThread.mbPerSec).padStart(16)}  ${String(s.onThread.maxMs).padStart(8)}`,
     );
   }
+  const a = f.afterRead;
+  lines.push(`then on this thread, ms (median, each one block): merge ${a.merge}, rank ${a.rank}, tree labels ${a.labels}, texts to the scoring worker ${a.postTexts}`);
   return lines.join('\n');
 }
 
