@@ -228,6 +228,24 @@ install_lm() {
   # node-gyp at the package's headers instead of downloading them from nodejs.org.
   install_code_server "$LM_RIPGREP_PKG_VERSION" "$LM_RIPGREP_ASSET" \
     "PATH=$(dirname "$node_bin"):$PATH" "npm_config_nodedir=$node_pkg"
+  add_fs_copyfile
+}
+
+# code-server 4.117.0 ships the built-in git extension without the @vscode/fs-copyfile it requires, so git
+# fails to activate (an error notification in every UI test; coder/code-server#7806). On Linux the package
+# is plain JS over node:fs (its native part loads only on macOS): unpack it where the extension host
+# resolves modules, without running its node-gyp build.
+FS_COPYFILE_VERSION="2.0.0"
+add_fs_copyfile() {
+  local dest="$tools_dir/node_modules/code-server/lib/vscode/node_modules/@vscode/fs-copyfile"
+  [[ -f "$dest/package.json" ]] && return 0
+  local stage
+  stage="$(mktemp -d)"
+  (cd "$stage" && npm pack --silent "@vscode/fs-copyfile@$FS_COPYFILE_VERSION" >/dev/null)
+  mkdir -p "$dest"
+  tar -xzf "$stage"/vscode-fs-copyfile-*.tgz -C "$dest" --strip-components=1
+  rm -rf "$stage"
+  log "added @vscode/fs-copyfile@$FS_COPYFILE_VERSION for the built-in git extension"
 }
 
 case "$target" in
