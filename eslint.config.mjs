@@ -22,4 +22,10 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core must not import vscode.' }] }],
     },
   },
+  {
+    // Test-only extensions in plain JS: VS Code loads them (and their suites) as CommonJS.
+    files: ['test/lm-*/**/*.js'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );
