@@ -31,7 +31,7 @@ while (($#)); do
   case "$1" in
     --target) target="${2:-}"; shift 2 ;;
     --target=*) target="${1#--target=}"; shift ;;
-    -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,11p' "$0"; exit 0 ;;
     *) log "unknown argument: $1 (usage: --target min|lm|all)"; exit 2 ;;
   esac
 done

@@ -19,6 +19,10 @@ function activate(context) {
     vscode.commands.registerCommand('rerankLensFake.reset', () => fake.reset()),
     vscode.commands.registerCommand('rerankLensFake.setModels', (models) => fake.setModels(models)),
   );
+  // The workbench asks a provider for its models only when it has them cached from an earlier session, when
+  // the provider says they changed, or when some extension selects them. Say so now, so the Chat view's model
+  // picker gets the fake (and a participant's request.model is the fake) before anyone asks.
+  fake.changeInfo.fire();
   return fake.api();
 }
 

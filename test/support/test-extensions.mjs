@@ -3,7 +3,7 @@
 // and cached in .cache/test-extensions/ by a hash of the folder's files.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { REPO_ROOT } from './code-server.mjs';
 
@@ -38,9 +38,12 @@ export function packageTestExtension(folder) {
   if (existsSync(out)) return out;
   mkdirSync(CACHE, { recursive: true });
   const vsce = join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const args = [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', out];
+  const args = [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--allow-star-activation', '--skip-license', '--out', out];
   const run = spawnSync(process.execPath, args, { cwd: folder, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`vsce package in ${folder} exited ${run.status ?? run.signal}:\n${run.stdout}${run.stderr}`);
+  for (const old of readdirSync(CACHE)) {
+    if (old.startsWith(`${name}-${version}-`) && join(CACHE, old) !== out) rmSync(join(CACHE, old));
+  }
   return out;
 }
 
