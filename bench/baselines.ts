@@ -9,7 +9,7 @@ import * as ort from 'onnxruntime-node';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_BATCH_TOKENS, lengthSortedBatches } from '../src/core/scoring/cross-encoder';
-import type { Dtype } from '../src/core/scoring/protocol';
+import type { Dtype } from '../src/shared/model-spec';
 import type { EncodedPair } from '../src/core/scoring/truncate';
 import { BIG_CASE, CACHE_DIR, MODEL_DIR, NAIVE_CHUNK, findCase, readData, type ContenderImpl } from './common';
 

@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { dirname } from 'node:path';
-import type { Dtype } from '../src/core/scoring/protocol';
+import type { Dtype } from '../src/shared/model-spec';
 import { createNaive, createRaw } from './baselines';
 import { DATA_FILE, maxRssMB, median, round1, type ChildMessage, type ChildRequest, type ChildStats, type ContenderImpl, type PrepareResult } from './common';
 import { buildData } from './docs';

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Dtype, ModelSpec } from '../src/core/scoring/protocol';
+import type { Dtype, ModelSpec } from '../src/shared/model-spec';
 import type { EncodedPair } from '../src/core/scoring/truncate';
 
 export const ROOT = resolve(__dirname, '..');

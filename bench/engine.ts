@@ -4,7 +4,7 @@
  * worker's cold start.
  */
 import { CancelledError } from '../src/core/errors';
-import type { Dtype } from '../src/core/scoring/protocol';
+import type { Dtype } from '../src/shared/model-spec';
 import { ScoringWorker } from '../src/core/scoring/worker-client';
 import { DTYPES, WORKER_PATH, findCase, log, median, modelSpec, readData, round1, type ColdResult, type ContenderImpl } from './common';
 

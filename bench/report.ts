@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem, type as osType, release } from 'node:os';
 import { dirname } from 'node:path';
-import type { Dtype } from '../src/core/scoring/protocol';
+import type { Dtype } from '../src/shared/model-spec';
 import {
   BIG_CASE,
   BUDGETS,

@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join, relative } from 'node:path';
-import type { Dtype } from '../src/core/scoring/protocol';
+import type { Dtype } from '../src/shared/model-spec';
 import { makeModel } from '../test/fixtures/make-model.mjs';
 import {
   BIG_CASE, BUDGETS, CASES, DTYPES, MODEL_DIR, QUICK, RESULTS_FILE, ROOT, SWEEP_CASE, WORKER_PATH, log, median, round1,

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeModel } from './fixtures/make-model.mjs';
-import { CODE_SERVER_VERSION, REPO_ROOT, findCodeServer, runExtensionTests, toolsDir } from './support/code-server.mjs';
+import { REPO_ROOT, runExtensionTests } from './support/code-server.mjs';
+import { ensureTestTools } from './support/ensure-tools.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -27,14 +28,8 @@ const fail = (message) => {
   process.exit(1);
 };
 
-if (!findCodeServer()) {
-  fail(
-    `code-server ${CODE_SERVER_VERSION} is not installed (looked in ${toolsDir()}).\n` +
-      '  Install it (Chromium, ripgrep, build deps and code-server, ~1 min) with:\n' +
-      '    bash scripts/install-test-tools.sh\n' +
-      '  or point RERANK_LENS_TOOLS at an existing install.',
-  );
-}
+const missingTools = ensureTestTools();
+if (missingTools) fail(missingTools);
 
 const suite = join(REPO_ROOT, 'out', 'test', 'integration', 'index.js');
 if (!existsSync(suite)) fail(`${relative(REPO_ROOT, suite)} is missing: compile the integration suite first.`);

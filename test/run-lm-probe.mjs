@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { REPO_ROOT, TARGETS, findCodeServer, runExtensionTests, toolsDir } from './support/code-server.mjs';
+import { REPO_ROOT, runExtensionTests } from './support/code-server.mjs';
+import { ensureTestTools } from './support/ensure-tools.mjs';
 import { FAKE_LM_ID, fakeLanguageModelVsix } from './support/test-extensions.mjs';
 
 const { values: opts } = parseArgs({
@@ -20,11 +21,9 @@ const { values: opts } = parseArgs({
   },
 });
 
-if (!findCodeServer('lm')) {
-  console.error(
-    `run-lm-probe: code-server ${TARGETS.lm.codeServer} (target 'lm') is not installed (looked in ${toolsDir('lm')}).\n` +
-      '  Install it (Node 22 + code-server from npm, ~5 min) with: bash scripts/install-test-tools.sh --target lm',
-  );
+const missingTools = ensureTestTools({ target: 'lm', log: (m) => console.error(`run-lm-probe: ${m}`) });
+if (missingTools) {
+  console.error(`run-lm-probe: ${missingTools}`);
   process.exit(1);
 }
 

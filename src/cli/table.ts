@@ -1,4 +1,4 @@
-import type { RankedDocument } from '../core/rerank';
+import { movement, type RankedDocument } from '../core/rerank';
 
 /** A plain-text table for terminals: rank, score, movement, id, sources and the start of the text. */
 export function formatTable(query: string, model: string, ranked: readonly RankedDocument[], topK: number | undefined, seconds: number): string {
@@ -28,12 +28,6 @@ export function formatTable(query: string, model: string, ranked: readonly Ranke
     ...rows.map(line),
     '',
   ].join('\n');
-}
-
-/** Movement against the original (merged input) rank: ↑3 moved up three places, ↓2 down, = unchanged. */
-export function movement(originalRank: number, rank: number): string {
-  if (originalRank === rank) return '=';
-  return originalRank > rank ? `↑${originalRank - rank}` : `↓${rank - originalRank}`;
 }
 
 function basename(file: string): string {

@@ -13,6 +13,12 @@ export function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
 
+/** Movement against the original (merged input) rank: ↑3 moved up three places, ↓2 down, = unchanged. */
+export function movement(originalRank: number, rank: number): string {
+  if (originalRank === rank) return '=';
+  return originalRank > rank ? `↑${originalRank - rank}` : `↓${rank - originalRank}`;
+}
+
 /** Orders documents by score, highest first; ties keep the merged input order. */
 export function rankByScore(documents: readonly MergedDocument[], scores: readonly number[]): RankedDocument[] {
   if (scores.length !== documents.length) {

@@ -23,6 +23,13 @@ export class ChunkDocuments implements vscode.TextDocumentContentProvider {
     return uri;
   }
 
+  /** Forgets the chunks of earlier results (open tabs then say so), so the map only holds the current ones. */
+  reset(): void {
+    const stale = [...this.texts.keys()];
+    this.texts.clear();
+    for (const key of stale) this.changed.fire(vscode.Uri.parse(key));
+  }
+
   provideTextDocumentContent(uri: vscode.Uri): string {
     return this.texts.get(uri.toString()) ?? '(This chunk is no longer in the reranked results.)';
   }

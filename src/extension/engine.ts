@@ -1,14 +1,12 @@
-import { homedir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { ResultsFile } from '../core/documents';
-import { InputError, isInputError } from '../core/errors';
-import { mergeResults } from '../core/merge';
-import { readResultsFile } from '../core/read-results';
-import { rankByScore } from '../core/rerank';
-import type { ModelSpec, Progress } from '../core/scoring/protocol';
+import { InputError } from '../core/errors';
+import { rerankResults, type ResultsSource } from '../core/pipeline';
+import { resolveModelLocation } from '../core/scoring/model-location';
 import { ScoringWorker } from '../core/scoring/worker-client';
-import type { RerankConfig } from './config';
+import type { ModelSpec } from '../shared/model-spec';
+import type { Progress } from '../shared/worker-protocol';
+import type { Settings } from './settings';
 import type { RerankSession } from './session';
 
 export interface RerankOutcome {
@@ -17,9 +15,12 @@ export interface RerankOutcome {
   failed: InputError[];
 }
 
+/** How long `deactivate` waits for the worker to release the model before VS Code moves on. */
+const SHUTDOWN_WAIT_MS = 2000;
+
 /**
- * The extension host's side of the engine: reads the files, merges them, and asks the worker
- * for scores. The worker (and with it transformers.js) is only created on the first rerank.
+ * The extension host's side of the engine: the core pipeline with the editor's policy (a file that
+ * cannot be read is skipped and reported) and the scoring worker, created on the first rerank.
  */
 export class RerankEngine implements vscode.Disposable {
   private worker: ScoringWorker | undefined;
@@ -29,9 +30,10 @@ export class RerankEngine implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
-  modelSpec(config: RerankConfig): ModelSpec {
+  modelSpec(config: Settings): ModelSpec {
+    const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
     return {
-      model: config.modelPath ? resolveFolder(config.modelPath) : config.model,
+      model: config.modelPath ? resolveModelLocation(config.modelPath, { base, folder: true }) : resolveModelLocation(config.model, { base }),
       dtype: config.dtype,
       cacheDir: join(this.context.globalStorageUri.fsPath, 'models'),
       allowRemote: config.allowRemoteModels,
@@ -42,57 +44,55 @@ export class RerankEngine implements vscode.Disposable {
   async rerank(
     files: readonly vscode.Uri[],
     query: string,
-    config: RerankConfig,
+    config: Settings,
     token: vscode.CancellationToken,
     onProgress: (p: Progress) => void,
   ): Promise<RerankOutcome> {
-    const started = performance.now();
     const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
-    const fileNames = files.map((f) => vscode.workspace.asRelativePath(f, multiRoot));
-    const read = await Promise.allSettled(files.map((f, i) => readOne(f, fileNames[i])));
-    const loaded: ResultsFile[] = [];
-    const failed: InputError[] = [];
-    read.forEach((r) => {
-      if (r.status === 'fulfilled') loaded.push(r.value);
-      else if (isInputError(r.reason)) failed.push(r.reason);
-      else throw r.reason;
+    const sources: ResultsSource[] = files.map((f) => ({ path: f.fsPath, name: vscode.workspace.asRelativePath(f, multiRoot) }));
+    const readable: ResultsSource[] = [];
+    const elsewhere: InputError[] = [];
+    files.forEach((f, i) => {
+      const { name } = sources[i];
+      if (f.scheme === 'file') readable.push(sources[i]);
+      else elsewhere.push(new InputError('unreadable', `${name}: only files on disk can be reranked (got a ${f.scheme}: resource).`, name));
     });
-    for (const error of failed) this.log.error(error.message);
-    if (loaded.length === 0) throw failed[0];
-    const merged = mergeResults(loaded);
-    for (const warning of merged.warnings) this.log.warn(warning);
+    if (readable.length === 0) throw elsewhere[0];
     const spec = this.modelSpec(config);
-    this.log.info(
-      `Reranking ${merged.documents.length} documents from ${loaded.map((f) => `${f.file} (${f.documents.length})`).join(', ')} ` +
-        `with ${spec.model} (${spec.dtype}) for query ${JSON.stringify(query)}`,
-    );
     const abort = new AbortController();
     const cancel = token.onCancellationRequested(() => abort.abort());
     try {
-      this.worker ??= new ScoringWorker({ workerPath: this.context.asAbsolutePath(join('dist', 'worker.js')) });
-      const { scores, timings } = await this.worker.score({
-        model: spec,
+      const worker = (this.worker ??= new ScoringWorker({ workerPath: this.context.asAbsolutePath(join('dist', 'worker.js')) }));
+      const run = await rerankResults(readable, {
+        onFileError: 'skip',
         query,
-        documents: merged.documents.map((d) => d.text),
         signal: abort.signal,
         onProgress,
+        scorer: (q, documents, options) => {
+          this.log.info(`Reranking ${documents.length} documents with ${spec.model} (${spec.dtype}) for query ${JSON.stringify(q)}`);
+          return worker.score({ model: spec, query: q, documents, ...options });
+        },
       });
-      const elapsedMs = performance.now() - started;
+      const failed = [...elsewhere, ...run.failed];
+      for (const error of failed) this.log.error(error.message);
+      for (const warning of run.merged.warnings) this.log.warn(warning);
       this.log.info(
-        `Scored ${scores.length} pairs in ${Math.round(elapsedMs)} ms (model load ${Math.round(timings.loadMs)} ms, ` +
-          `tokenize ${Math.round(timings.tokenizeMs)} ms, inference ${Math.round(timings.inferenceMs)} ms)`,
+        `Read ${run.files.map((f) => `${f.file} (${f.documents.length})`).join(', ')}; scored ${run.ranked.length} pairs in ` +
+          `${Math.round(run.elapsedMs)} ms (model load ${Math.round(run.timings?.loadMs ?? 0)} ms, ` +
+          `tokenize ${Math.round(run.timings?.tokenizeMs ?? 0)} ms, inference ${Math.round(run.timings?.inferenceMs ?? 0)} ms)`,
       );
+      const read = new Set(run.files.map((f) => f.file));
       return {
         session: {
-          query,
+          query: run.query,
           model: config.modelPath || config.model,
           dtype: config.dtype,
-          files: loaded.map((f) => files[fileNames.indexOf(f.file)]),
-          fileNames: loaded.map((f) => f.file),
-          documents: rankByScore(merged.documents, scores),
+          files: files.filter((_, i) => read.has(sources[i].name)),
+          fileNames: sources.map((s) => s.name).filter((name) => read.has(name)),
+          documents: run.ranked,
           topK: config.topK,
-          elapsedMs,
-          warnings: merged.warnings,
+          elapsedMs: run.elapsedMs,
+          warnings: run.merged.warnings,
         },
         failed,
       };
@@ -101,21 +101,17 @@ export class RerankEngine implements vscode.Disposable {
     }
   }
 
+  /** Stops the worker (pending work is cancelled first), waiting at most ~2 s. */
+  async shutdown(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    if (!worker) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([worker.dispose(), new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_WAIT_MS)))]);
+    clearTimeout(timer);
+  }
+
   dispose(): void {
-    void this.worker?.dispose();
+    void this.shutdown();
   }
-}
-
-async function readOne(uri: vscode.Uri, name: string): Promise<ResultsFile> {
-  if (uri.scheme !== 'file') {
-    throw new InputError('unreadable', `${name}: only files on disk can be reranked (got a ${uri.scheme}: resource).`, name);
-  }
-  return readResultsFile(uri.fsPath, { displayName: name });
-}
-
-function resolveFolder(path: string): string {
-  if (path.startsWith('~/') || path === '~') return join(homedir(), path.slice(1));
-  if (isAbsolute(path)) return path;
-  const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  return root ? join(root, path) : path;
 }

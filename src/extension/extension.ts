@@ -30,11 +30,12 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   const chunks = new ChunkDocuments();
   const status = new StatusItem();
-  const engine = new RerankEngine(context, log);
-  context.subscriptions.push(log, view, chunks, status, engine);
+  const engine = (activeEngine = new RerankEngine(context, log));
+  context.subscriptions.push(log, tree, view, chunks, status, engine);
   context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(CHUNK_SCHEME, chunks));
 
   const show = (session: RerankSession) => {
+    chunks.reset();
     tree.show(session);
     void vscode.commands.executeCommand('setContext', HAS_RESULTS, true);
     view.message = session.warnings.length ? `${session.warnings.length} warning(s): see the Rerank Lens log.` : undefined;
@@ -123,4 +124,10 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
   return { current: () => tree.current, tree, panel, storage: { logUri: context.logUri, globalStorageUri: context.globalStorageUri } };
 }
 
-export function deactivate(): void {}
+let activeEngine: RerankEngine | undefined;
+
+/** VS Code waits on this: the worker releases the model (at most ~2 s) before the host goes. */
+export async function deactivate(): Promise<void> {
+  await activeEngine?.shutdown();
+  activeEngine = undefined;
+}

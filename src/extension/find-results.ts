@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
+import { looksLikeResults, readHead } from '../core/sniff';
 
-const SNIFF_BYTES = 4096;
 /** Names retrieval pipelines commonly give their outputs; these are pre-selected together. */
 const LIKELY = /(dense|sparse|hybrid|bm25|vector|semantic|keyword|retriev|search)[-_ ]?(results?|hits|docs|chunks)?/i;
 
@@ -10,24 +10,21 @@ export interface Candidate {
 }
 
 /**
- * Workspace files that look like retrieval results: JSON/JSONL whose first bytes contain objects with
- * an id and a text field. Only a few KB of each file are read.
+ * Workspace files that look like retrieval results, judged from their first 4 KB only (see core/sniff):
+ * a workspace with a few large JSON files stays quick to pick from.
  */
 export async function findResultFiles(glob: string, token?: vscode.CancellationToken): Promise<Candidate[]> {
   const uris = await vscode.workspace.findFiles(glob, '**/node_modules/**', 500, token);
-  const looks = await Promise.all(uris.map(async (uri) => ((await looksLikeResults(uri)) ? uri : undefined)));
+  const looks = await Promise.all(uris.map(async (uri) => ((await isCandidate(uri)) ? uri : undefined)));
   const found = looks.filter((u): u is vscode.Uri => u !== undefined).sort((a, b) => a.path.localeCompare(b.path));
   return preselect(found);
 }
 
-export async function looksLikeResults(uri: vscode.Uri): Promise<boolean> {
+async function isCandidate(uri: vscode.Uri): Promise<boolean> {
+  // Only files on disk can be reranked (the engine reads them with Node).
+  if (uri.scheme !== 'file') return false;
   try {
-    const stat = await vscode.workspace.fs.stat(uri);
-    if (stat.type !== vscode.FileType.File || stat.size === 0) return false;
-    const head = new TextDecoder().decode((await vscode.workspace.fs.readFile(uri)).subarray(0, SNIFF_BYTES));
-    const start = head.replace(/^\ufeff/, '').trimStart();
-    if (!start.startsWith('[') && !start.startsWith('{')) return false;
-    return /"(id|_id|id_)"\s*:/.test(head) && /"(text|page_content|content)"\s*:/.test(head);
+    return looksLikeResults(await readHead(uri.fsPath));
   } catch {
     return false;
   }

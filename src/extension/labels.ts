@@ -1,5 +1,4 @@
-import type { RankedDocument } from '../core/rerank';
-import { movement } from '../cli/table';
+import { movement, type RankedDocument } from '../core/rerank';
 
 /** First words of a chunk, on one line, cut at a word boundary. */
 export function firstWords(text: string, max = 44): string {

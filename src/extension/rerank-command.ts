@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { isCancelled, isInputError, type InputError } from '../core/errors';
-import type { Progress } from '../core/scoring/protocol';
+import { readHead, storedQueryIn } from '../core/sniff';
+import type { Progress } from '../shared/worker-protocol';
 import { askQuery, pickFiles } from './ask-user';
 import { readConfig, SECTION } from './config';
 import type { RerankEngine } from './engine';
@@ -113,16 +114,13 @@ async function showInputError(error: InputError, suffix?: string): Promise<void>
   if (answer === 'Set Model Path') await vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.modelPath`);
 }
 
-/** The query stored in a `{ query, results }` file, used as the default. */
+/** The query stored in a `{ query, results }` file, used as the default (only the files' first 4 KB are read). */
 async function storedQuery(files: readonly vscode.Uri[]): Promise<string | undefined> {
   for (const uri of files) {
-    try {
-      const head = new TextDecoder().decode((await vscode.workspace.fs.readFile(uri)).subarray(0, 64 * 1024));
-      const match = /^\s*\{\s*"query"\s*:\s*("(?:[^"\\]|\\.)*")/.exec(head.replace(/^\ufeff/, ''));
-      if (match) return (JSON.parse(match[1]) as string).trim() || undefined;
-    } catch {
-      // Unreadable files are reported when reranking; no default query from them.
-    }
+    if (uri.scheme !== 'file') continue;
+    // Unreadable files are reported when reranking; no default query from them.
+    const query = storedQueryIn(await readHead(uri.fsPath).catch(() => ''));
+    if (query) return query;
   }
   return undefined;
 }

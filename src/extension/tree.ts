@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import type { DocumentSource } from '../core/documents';
-import type { RankedDocument } from '../core/rerank';
-import { movement } from '../cli/table';
+import { movement, type RankedDocument } from '../core/rerank';
 import { Commands } from './commands';
 import { documentLabels, escapeMarkdown, firstWords, scoreDescription, shortModelName } from './labels';
 import type { RerankSession } from './session';
@@ -14,7 +13,7 @@ export type ResultNode =
   | { kind: 'source'; doc: RankedDocument; source: DocumentSource };
 
 /** The "Reranked Results" view: a pure view over the current session (no I/O in getChildren). */
-export class ResultsTree implements vscode.TreeDataProvider<ResultNode> {
+export class ResultsTree implements vscode.TreeDataProvider<ResultNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ResultNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private session: RerankSession | undefined;
@@ -34,6 +33,10 @@ export class ResultsTree implements vscode.TreeDataProvider<ResultNode> {
       (session?.documents ?? []).map((doc) => [doc, { kind: 'document', doc, top: doc.rank <= session!.topK }]),
     );
     this.changed.fire(undefined);
+  }
+
+  dispose(): void {
+    this.changed.dispose();
   }
 
   /** The node of a document, for `TreeView.reveal`. */

@@ -1,5 +1,6 @@
 import DOMPurify from 'dompurify';
 import MarkdownIt from 'markdown-it';
+import { splitCitations } from '../shared/citations';
 
 // Raw HTML in model output is shown as text, never parsed; links are validated by markdown-it
 // (javascript:, vbscript:, file: and data: other than images are refused) and sanitized again below.
@@ -27,22 +28,21 @@ function linkCitations(root: DocumentFragment, documentCount: number): void {
   const texts: Text[] = [];
   while (walker.nextNode()) texts.push(walker.currentNode as Text);
   for (const text of texts) {
-    const parts = text.data.split(/(\[\d{1,3}\])/);
-    if (parts.length === 1) continue;
+    const parts = splitCitations(text.data, documentCount);
+    if (parts.every((p) => 'text' in p)) continue;
     const out = document.createDocumentFragment();
     for (const part of parts) {
-      const n = /^\[(\d{1,3})\]$/.exec(part)?.[1];
-      if (n && Number(n) >= 1 && Number(n) <= documentCount) {
-        const a = document.createElement('a');
-        a.className = 'cite';
-        a.href = '#';
-        a.dataset.cite = n;
-        a.textContent = `[${n}]`;
-        a.title = `Show document ${n}`;
-        out.append(a);
-      } else if (part) {
-        out.append(document.createTextNode(part));
+      if ('text' in part) {
+        out.append(document.createTextNode(part.text));
+        continue;
       }
+      const a = document.createElement('a');
+      a.className = 'cite';
+      a.href = '#';
+      a.dataset.cite = String(part.cite);
+      a.textContent = `[${part.cite}]`;
+      a.title = `Show document ${part.cite}`;
+      out.append(a);
     }
     text.replaceWith(out);
   }

@@ -1,12 +1,13 @@
 /**
- * The scoring worker: wires the message port to the cross-encoder. Requests run one at a time;
- * a cancel only sets a flag that the scoring loop checks between micro-batches, because stopping
- * onnxruntime mid-run (terminate) would abort the whole process.
+ * The scoring worker: wires the message port to the cross-encoder. Calls run one at a time; a cancel
+ * only sets a flag that the scoring loop checks between micro-batches, because stopping onnxruntime
+ * mid-run (terminate) would abort the whole process.
  */
 import { parentPort } from 'node:worker_threads';
 import { isInputError } from '../core/errors';
 import { CrossEncoder } from '../core/scoring/cross-encoder';
-import type { ModelSpec, WorkerErrorCode, WorkerRequest, WorkerResponse } from '../core/scoring/protocol';
+import type { ModelSpec } from '../shared/model-spec';
+import type { WorkerCall, WorkerErrorCode, WorkerHandlers, WorkerRequest, WorkerResponse } from '../shared/worker-protocol';
 
 const port = parentPort;
 if (!port) throw new Error('worker.js must run in a worker thread');
@@ -17,37 +18,58 @@ let queue: Promise<void> = Promise.resolve();
 
 const post = (message: WorkerResponse) => port.postMessage(message);
 
+/** Thrown inside a handler when its call was cancelled; answered with `cancelled`. */
+class Stopped extends Error {}
+
+interface CallContext {
+  id: number;
+  isCancelled: () => boolean;
+}
+
+const handlers: WorkerHandlers<CallContext> = {
+  load: async ({ model }, { id }) => {
+    const started = performance.now();
+    await load(model, id);
+    return { loadMs: performance.now() - started };
+  },
+  score: async ({ model, query, documents, batchTokens }, { id, isCancelled }) => {
+    const started = performance.now();
+    const encoder = await load(model, id);
+    const loadMs = performance.now() - started;
+    const out = await encoder.score(query, documents, {
+      batchTokens,
+      shouldStop: isCancelled,
+      onProgress: (done, total) => post({ type: 'progress', id, progress: { phase: 'score', done, total } }),
+    });
+    if (out.stopped) throw new Stopped();
+    return { scores: out.scores, timings: { loadMs, tokenizeMs: out.tokenizeMs, inferenceMs: out.inferenceMs } };
+  },
+};
+
 port.on('message', (request: WorkerRequest) => {
   if (request.type === 'cancel') {
     cancelled.add(request.id);
     return;
   }
-  queue = queue.then(() => handle(request));
+  queue = queue.then(() => (request.type === 'dispose' ? dispose() : handle(request)));
 });
 
-async function handle(request: Exclude<WorkerRequest, { type: 'cancel' }>): Promise<void> {
-  if (request.type === 'dispose') {
-    await loaded?.encoder.dispose();
-    loaded = undefined;
-    post({ type: 'disposed' });
-    return;
-  }
-  const { id } = request;
+async function dispose(): Promise<void> {
+  await loaded?.encoder.dispose();
+  loaded = undefined;
+  post({ type: 'disposed' });
+}
+
+async function handle(call: WorkerCall): Promise<void> {
+  const { id } = call;
   try {
     if (cancelled.has(id)) return post({ type: 'cancelled', id });
-    const started = performance.now();
-    const encoder = await load(request.model, id);
-    const loadMs = performance.now() - started;
-    if (request.type === 'load') return post({ type: 'loaded', id, loadMs });
-    const out = await encoder.score(request.query, request.documents, {
-      batchTokens: request.batchTokens,
-      shouldStop: () => cancelled.has(id),
-      onProgress: (done, total) => post({ type: 'progress', id, progress: { phase: 'score', done, total } }),
-    });
-    if (out.stopped) return post({ type: 'cancelled', id });
-    post({ type: 'scored', id, scores: out.scores, timings: { loadMs, tokenizeMs: out.tokenizeMs, inferenceMs: out.inferenceMs } });
+    const handler = handlers[call.method] as (params: WorkerCall['params'], context: CallContext) => Promise<unknown>;
+    const result = await handler(call.params, { id, isCancelled: () => cancelled.has(id) });
+    post({ type: 'result', id, result: result as Extract<WorkerResponse, { type: 'result' }>['result'] });
   } catch (err) {
-    post({ type: 'error', id, ...describe(err) });
+    if (err instanceof Stopped) post({ type: 'cancelled', id });
+    else post({ type: 'error', id, ...describe(err) });
   } finally {
     cancelled.delete(id);
   }

@@ -7,15 +7,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { currentTarget, formatBytes, packageVsix, vsixPathFor } from '../../scripts/package.mjs';
 import { makeModel } from '../fixtures/make-model.mjs';
-import {
-  CODE_SERVER_VERSION,
-  REPO_ROOT,
-  findCodeServer,
-  installVsix,
-  launchBrowser,
-  startCodeServer,
-  toolsDir,
-} from '../support/code-server.mjs';
+import { ensureTestTools } from '../support/ensure-tools.mjs';
+import { REPO_ROOT, installVsix, launchBrowser, startCodeServer } from '../support/code-server.mjs';
 
 export const RESULTS_DIR = join(REPO_ROOT, 'test-results');
 /** The sample scenario both UI tests drive: the notebook's query over dense + sparse results. */
@@ -97,14 +90,12 @@ export function createRun({ failureScreenshot, page }) {
   };
 }
 
-/** Exits through `run.finish()` (1 failed) when code-server is not installed. */
+/** Installs code-server and Chromium if they are missing; exits through `run.finish()` (1 failed) when it cannot. */
 export function requireCodeServer(run) {
-  if (findCodeServer()) return;
-  console.error(
-    `e2e: code-server ${CODE_SERVER_VERSION} is not installed (looked in ${toolsDir()}).\n` +
-      '  Install it (Chromium, ripgrep, build deps and code-server, ~1 min) with: bash scripts/install-test-tools.sh',
-  );
-  run.fail('code-server is missing');
+  const missing = ensureTestTools({ log: (m) => console.error(`e2e: ${m}`) });
+  if (!missing) return;
+  console.error(`e2e: ${missing}`);
+  run.fail('the test tools are missing');
   run.finish();
 }
 

@@ -16,7 +16,7 @@ import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
-import { movement } from '../../src/cli/table.ts';
+import { movement } from '../../src/core/rerank.ts';
 import { documentLabels } from '../../src/extension/labels.ts';
 import {
   FILES,

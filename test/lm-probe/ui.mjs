@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BROWSER_SIGNALS, RESULTS_DIR, assert, assertEqual, createCleanup, createRun } from '../e2e/helpers.mjs';
-import { REPO_ROOT, TARGETS, findCodeServer, installVsix, launchBrowser, startCodeServer, toolsDir } from '../support/code-server.mjs';
+import { REPO_ROOT, installVsix, launchBrowser, startCodeServer } from '../support/code-server.mjs';
+import { ensureTestTools } from '../support/ensure-tools.mjs';
 import { FAKE_LM_ID, FAKE_LM_VENDOR, fakeLanguageModelVsix, packageTestExtension } from '../support/test-extensions.mjs';
 
 const { values: opts } = parseArgs({ options: { verbose: { type: 'boolean', default: process.env.RERANK_LENS_VERBOSE === '1' } } });
@@ -38,12 +39,10 @@ const REPLIES = [
 
 let page;
 const run = createRun({ failureScreenshot: FAILURE_SCREENSHOT, page: () => page });
-if (!findCodeServer('lm')) {
-  console.error(
-    `lm probe: code-server ${TARGETS.lm.codeServer} (target 'lm') is not installed (looked in ${toolsDir('lm')}).\n` +
-      '  Install it with: bash scripts/install-test-tools.sh --target lm',
-  );
-  run.fail('code-server (lm) is missing');
+const missingTools = ensureTestTools({ target: 'lm', log: (m) => console.error(`lm probe: ${m}`) });
+if (missingTools) {
+  console.error(`lm probe: ${missingTools}`);
+  run.fail('the test tools are missing');
   run.finish();
 }
 const resources = createCleanup();

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { buildMessages, citationsIn, CITATION_INSTRUCTIONS, DEFAULT_SYSTEM_PROMPT, type ChatMessage } from '../../src/core/ask/prompt';
+import { buildMessages, CITATION_INSTRUCTIONS, DEFAULT_SYSTEM_PROMPT, type ChatMessage } from '../../src/core/ask/prompt';
+import { citationsIn, splitCitations } from '../../src/shared/citations';
 
 const DELIMITER = '"""';
 
@@ -128,6 +129,20 @@ describe('the Ask prompt', () => {
 
     it('returns nothing for an answer without citations', () => {
       assert.deepEqual(citationsIn('The documents do not say.', 3), []);
+    });
+  });
+
+  describe('splitCitations (the answer panel links these)', () => {
+    it('cuts text into plain runs and citations, keeping every character', () => {
+      const text = 'Mixtral has 32k [1][2], not [7]; see [1].';
+      const parts = splitCitations(text, 2);
+      assert.deepEqual(parts, [{ text: 'Mixtral has 32k ' }, { cite: 1 }, { cite: 2 }, { text: ', not [7]; see ' }, { cite: 1 }, { text: '.' }]);
+      assert.equal(parts.map((p) => ('text' in p ? p.text : `[${p.cite}]`)).join(''), text);
+    });
+
+    it('leaves text without valid citations as one run', () => {
+      assert.deepEqual(splitCitations('[0] [12] [x]', 3), [{ text: '[0] [12] [x]' }]);
+      assert.deepEqual(splitCitations('', 3), []);
     });
   });
 });

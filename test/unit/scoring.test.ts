@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { AutoTokenizer } from '@huggingface/transformers';
 import { CrossEncoder, lengthSortedBatches } from '../../src/core/scoring/cross-encoder';
-import type { ModelSpec } from '../../src/core/scoring/protocol';
+import type { ModelSpec } from '../../src/shared/model-spec';
 import { longestFirstLengths } from '../../src/core/scoring/truncate';
 import { fixtureModel } from '../support/models';
 

@@ -38,13 +38,3 @@ function formatDocument(doc: ContextDocument, n: number): string {
   const text = doc.text.replace(/"{3,}/g, (run) => [...run].join('\u200b'));
   return `[${n}] (id ${String(doc.id)})${title}\n"""\n${text}\n"""`;
 }
-
-/** The citation numbers an answer uses, in order of first appearance, limited to existing documents. */
-export function citationsIn(answer: string, documentCount: number): number[] {
-  const seen: number[] = [];
-  for (const match of answer.matchAll(/\[(\d{1,3})\]/g)) {
-    const n = Number(match[1]);
-    if (n >= 1 && n <= documentCount && !seen.includes(n)) seen.push(n);
-  }
-  return seen;
-}

@@ -9,8 +9,10 @@ import {
 } from '@huggingface/transformers';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { checkLocalModel, isLocalModel, modelLoadError } from './model-files';
-import type { ModelSpec, Progress } from './protocol';
+import type { ModelSpec } from '../../shared/model-spec';
+import type { Progress } from '../../shared/worker-protocol';
+import { checkLocalModel, modelLoadError } from './model-files';
+import { isLocalModel } from './model-location';
 import { encodePair, templateFromProbe, type EncodedPair, type PairTemplate } from './truncate';
 
 const HUB = 'https://huggingface.co/';

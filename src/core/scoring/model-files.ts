@@ -1,15 +1,11 @@
 import { stat } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
+import type { Dtype, ModelSpec } from '../../shared/model-spec';
 import { InputError } from '../errors';
-import type { Dtype, ModelSpec } from './protocol';
+import { isLocalModel } from './model-location';
 
 /** The file transformers.js reads for each dtype, as laid out in the hub's ONNX exports. */
 export const MODEL_FILES: Record<Dtype, string> = { fp32: 'onnx/model.onnx', q8: 'onnx/model_quantized.onnx' };
-
-/** Local folders are given as paths; anything else is a hub id like `Xenova/ms-marco-MiniLM-L-6-v2`. */
-export function isLocalModel(model: string): boolean {
-  return isAbsolute(model) || model.startsWith('./') || model.startsWith('../') || model.startsWith('~');
-}
 
 /** Checks a local model folder up front, so a wrong folder gets a message naming what is missing. */
 export async function checkLocalModel(dir: string, dtype: Dtype): Promise<void> {

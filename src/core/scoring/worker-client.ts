@@ -1,6 +1,14 @@
 import { Worker } from 'node:worker_threads';
 import { CancelledError, InputError } from '../errors';
-import type { ModelSpec, Progress, ScoreTimings, WorkerRequest, WorkerResponse } from './protocol';
+import type { ModelSpec } from '../../shared/model-spec';
+import type {
+  Progress,
+  WorkerMethod,
+  WorkerParams,
+  WorkerRequest,
+  WorkerResponse,
+  WorkerResult,
+} from '../../shared/worker-protocol';
 
 export interface WorkerClientOptions {
   /** Path to the bundled worker (dist/worker.js). */
@@ -18,17 +26,19 @@ export interface ScoreRequest {
   signal?: AbortSignal;
 }
 
-export interface ScoreResult {
-  scores: number[];
-  timings: ScoreTimings;
+export type ScoreResult = WorkerResult<'score'>;
+
+export interface CallOptions {
+  onProgress?: (progress: Progress) => void;
+  signal?: AbortSignal;
 }
 
 interface Pending {
-  resolve: (message: WorkerResponse) => void;
+  resolve: (result: unknown) => void;
   reject: (err: Error) => void;
   onProgress?: (progress: Progress) => void;
   /** Settles with the worker's reply; dispose() waits on it. */
-  reply: Promise<WorkerResponse>;
+  reply: Promise<unknown>;
 }
 
 /**
@@ -52,20 +62,13 @@ export class ScoringWorker {
     return this.worker !== undefined;
   }
 
-  async load(model: ModelSpec, onProgress?: (p: Progress) => void): Promise<{ loadMs: number }> {
-    const reply = await this.request((id) => ({ type: 'load', id, model }), onProgress);
-    return { loadMs: reply.type === 'loaded' ? reply.loadMs : 0 };
+  load(model: ModelSpec, onProgress?: (p: Progress) => void): Promise<{ loadMs: number }> {
+    return this.call('load', { model }, { onProgress });
   }
 
-  async score(request: ScoreRequest): Promise<ScoreResult> {
-    const { model, query, documents, batchTokens } = request;
-    const reply = await this.request(
-      (id) => ({ type: 'score', id, model, query, documents, batchTokens }),
-      request.onProgress,
-      request.signal,
-    );
-    if (reply.type !== 'scored') throw new Error(`Unexpected reply from the scoring worker: ${reply.type}`);
-    return { scores: reply.scores, timings: reply.timings };
+  score(request: ScoreRequest): Promise<ScoreResult> {
+    const { model, query, documents, batchTokens, onProgress, signal } = request;
+    return this.call('score', { model, query, documents, batchTokens }, { onProgress, signal });
   }
 
   /** Stops the worker once nothing runs in it: pending requests are cancelled first, never killed mid-run. */
@@ -76,11 +79,9 @@ export class ScoringWorker {
     await this.shutdown();
   }
 
-  private async request(
-    build: (id: number) => WorkerRequest,
-    onProgress?: (p: Progress) => void,
-    signal?: AbortSignal,
-  ): Promise<WorkerResponse> {
+  /** Calls one worker method; the result's type follows from the method (see WorkerMethods). */
+  async call<M extends WorkerMethod>(method: M, params: WorkerParams<M>, options: CallOptions = {}): Promise<WorkerResult<M>> {
+    const { onProgress, signal } = options;
     if (signal?.aborted) throw new CancelledError();
     await this.disposing;
     clearTimeout(this.idleTimer);
@@ -90,10 +91,11 @@ export class ScoringWorker {
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const entry = { onProgress } as Pending;
-      entry.reply = new Promise<WorkerResponse>((resolve, reject) => Object.assign(entry, { resolve, reject }));
+      entry.reply = new Promise<unknown>((resolve, reject) => Object.assign(entry, { resolve, reject }));
       this.pending.set(id, entry);
-      worker.postMessage(build(id));
-      return await entry.reply;
+      worker.postMessage({ type: 'call', id, method, params } as WorkerRequest);
+      // The worker answers a call of method M with WorkerResult<M> (its handler table is typed by the same map).
+      return (await entry.reply) as WorkerResult<M>;
     } finally {
       signal?.removeEventListener('abort', onAbort);
       this.pending.delete(id);
@@ -130,8 +132,8 @@ export class ScoringWorker {
             : new InputError(message.code, message.message),
         );
         return;
-      default:
-        pending.resolve(message);
+      case 'result':
+        pending.resolve(message.result);
     }
   }
 

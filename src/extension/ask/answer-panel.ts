@@ -6,7 +6,8 @@ import { ANSWER_VIEW_TYPE, type HostMessage, type PanelState, type Turn, type We
 export type PanelRequest = Exclude<WebviewMessage, { type: 'ready' }>;
 
 const HISTORY_KEY = 'rerankLens.answerHistory';
-const MAX_TURNS = 50;
+/** Turns kept in the history (and contexts kept for Regenerate). */
+export const MAX_TURNS = 50;
 
 /**
  * The answer webview panel. The network stays in the extension host: the webview only renders what

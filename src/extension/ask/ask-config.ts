@@ -1,7 +1,4 @@
-import * as vscode from 'vscode';
-import { DEFAULT_SYSTEM_PROMPT } from '../../core/ask/prompt';
-
-export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+import { readConfig } from '../config';
 
 export interface AskConfig {
   baseURL: string;
@@ -11,19 +8,16 @@ export interface AskConfig {
   systemPrompt: string;
 }
 
-/** Typed view of the `rerankLens.ask.*` settings. */
+/** The `rerankLens.ask.*` settings as the chat client takes them. */
 export function readAskConfig(): AskConfig {
-  const c = vscode.workspace.getConfiguration('rerankLens.ask');
-  // baseURL decides where the key is sent: only user (application-scope) values count, never a workspace's.
-  const baseURL = (c.inspect<string>('baseURL')?.globalValue ?? OPENAI_BASE_URL).trim() || OPENAI_BASE_URL;
-  const temperature = c.get<number | null>('temperature', null);
-  const maxTokens = c.get<number | null>('maxTokens', null);
+  const c = readConfig();
   return {
-    baseURL: baseURL.replace(/\/+$/, ''),
-    model: c.get<string>('model', 'gpt-4.1-mini').trim() || 'gpt-4.1-mini',
-    temperature: typeof temperature === 'number' ? temperature : undefined,
-    maxTokens: typeof maxTokens === 'number' && maxTokens > 0 ? maxTokens : undefined,
-    systemPrompt: c.get<string>('systemPrompt', DEFAULT_SYSTEM_PROMPT).trim() || DEFAULT_SYSTEM_PROMPT,
+    // baseURL decides where the key is sent: only the user's own value counts (see settings.ts).
+    baseURL: c['ask.baseURL'].replace(/\/+$/, ''),
+    model: c['ask.model'],
+    temperature: c['ask.temperature'] ?? undefined,
+    maxTokens: c['ask.maxTokens'] ?? undefined,
+    systemPrompt: c['ask.systemPrompt'],
   };
 }
 

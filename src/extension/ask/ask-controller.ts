@@ -6,7 +6,7 @@ import type { ErrorAction, Turn } from '../../shared/answer-protocol';
 import { documentLabels } from '../labels';
 import type { RerankSession } from '../session';
 import { readAskConfig, needsKey } from './ask-config';
-import type { AnswerPanel, PanelRequest } from './answer-panel';
+import { MAX_TURNS, type AnswerPanel, type PanelRequest } from './answer-panel';
 import type { ApiKeys } from './api-key';
 
 export interface AskDeps {
@@ -16,6 +16,11 @@ export interface AskDeps {
   current: () => RerankSession | undefined;
   /** Reveals a document of the current results in the tree and opens its chunk. */
   revealDocument: (id: string | number) => Promise<boolean>;
+}
+
+interface AskContext {
+  query: string;
+  documents: ContextDocument[];
 }
 
 const ACTIONS: Partial<Record<ChatError['kind'], ErrorAction>> = {
@@ -35,7 +40,7 @@ const ACTIONS: Partial<Record<ChatError['kind'], ErrorAction>> = {
  */
 export class AskController implements vscode.Disposable {
   private readonly running = new Map<string, AbortController>();
-  private readonly contexts = new Map<string, { query: string; documents: ContextDocument[] }>();
+  private readonly contexts = new Map<string, AskContext>();
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly deps: AskDeps) {
@@ -66,7 +71,7 @@ export class AskController implements vscode.Disposable {
       status: 'streaming',
       startedAt: Date.now(),
     };
-    this.contexts.set(turn.id, { query: turn.query, documents });
+    this.remember(turn.id, { query: turn.query, documents });
     return this.run(turn, documents);
   }
 
@@ -165,8 +170,17 @@ export class AskController implements vscode.Disposable {
     const previous = this.deps.panel.turns.find((t) => t.id === turnId);
     if (!context || !previous) return this.ask(previous?.query);
     const turn: Turn = { ...previous, id: randomUUID(), answer: '', status: 'streaming', error: undefined, startedAt: Date.now(), model: readAskConfig().model };
-    this.contexts.set(turn.id, context);
+    this.remember(turn.id, context);
     return this.run(turn, context.documents);
+  }
+
+  /** Keeps the context of the latest turns only (as many as the panel's history holds): the map stays bounded. */
+  private remember(turnId: string, context: AskContext): void {
+    this.contexts.set(turnId, context);
+    for (const oldest of this.contexts.keys()) {
+      if (this.contexts.size <= MAX_TURNS) break;
+      this.contexts.delete(oldest);
+    }
   }
 
   dispose(): void {

@@ -1,0 +1,62 @@
+/**
+ * Every setting declared once: its key under `rerankLens.`, its default and how a raw value is read.
+ * `readConfig` is derived from this table, and a unit test holds it equal to package.json's
+ * `contributes.configuration`. Pure data (no `vscode`), so that test runs in plain Node.
+ */
+import { DEFAULT_SYSTEM_PROMPT } from '../core/ask/prompt';
+import { DEFAULT_DTYPE, DEFAULT_MAX_LENGTH, DEFAULT_MODEL, DEFAULT_TOP_K, isDtype, type Dtype } from '../shared/model-spec';
+
+export const SECTION = 'rerankLens';
+export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+const DEFAULT_GLOB = '**/*.{json,jsonl,ndjson}';
+
+export interface Setting<T> {
+  default: T;
+  /** Turns what VS Code returns (any JSON, from any settings file) into a valid value. */
+  read: (raw: unknown) => T;
+  /** Only the user's own (global) value counts: for settings that decide where a key is sent. */
+  userOnly?: boolean;
+}
+
+const text = (fallback: string): Setting<string> => ({
+  default: fallback,
+  read: (raw) => (typeof raw === 'string' && raw.trim() ? raw.trim() : fallback),
+});
+const optionalText: Setting<string> = { default: '', read: (raw) => (typeof raw === 'string' ? raw.trim() : '') };
+const flag = (fallback: boolean): Setting<boolean> => ({ default: fallback, read: (raw) => (typeof raw === 'boolean' ? raw : fallback) });
+const integer = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): Setting<number> => ({
+  default: fallback,
+  read: (raw) => (typeof raw === 'number' && Number.isFinite(raw) ? Math.min(max, Math.max(min, Math.floor(raw))) : fallback),
+});
+const optionalNumber = (min: number, max = Number.MAX_SAFE_INTEGER, whole = false): Setting<number | null> => ({
+  default: null,
+  read: (raw) => (typeof raw === 'number' && raw >= min && raw <= max && (!whole || Number.isInteger(raw)) ? raw : null),
+});
+const dtype: Setting<Dtype> = { default: DEFAULT_DTYPE, read: (raw) => (isDtype(raw) ? raw : DEFAULT_DTYPE) };
+
+export const SETTINGS = {
+  model: text(DEFAULT_MODEL),
+  modelPath: optionalText,
+  dtype,
+  topK: integer(DEFAULT_TOP_K, 1, 100),
+  maxLength: integer(DEFAULT_MAX_LENGTH, 16, 8192),
+  allowRemoteModels: flag(true),
+  resultsGlob: text(DEFAULT_GLOB),
+  'ask.baseURL': { ...text(OPENAI_BASE_URL), userOnly: true },
+  'ask.model': text('gpt-4.1-mini'),
+  'ask.temperature': optionalNumber(0, 2),
+  'ask.maxTokens': optionalNumber(1, Number.MAX_SAFE_INTEGER, true),
+  'ask.systemPrompt': text(DEFAULT_SYSTEM_PROMPT),
+} satisfies Record<string, Setting<unknown>>;
+
+export type SettingKey = keyof typeof SETTINGS;
+export type Settings = { [K in SettingKey]: ReturnType<(typeof SETTINGS)[K]['read']> };
+
+/** Reads every setting through `get` (the key without the `rerankLens.` prefix → raw value or undefined). */
+export function readSettings(get: (key: SettingKey, userOnly: boolean) => unknown): Settings {
+  const out: Record<string, unknown> = {};
+  for (const [key, setting] of Object.entries(SETTINGS) as [SettingKey, Setting<unknown>][]) {
+    out[key] = setting.read(get(key, setting.userOnly === true));
+  }
+  return out as Settings;
+}
