@@ -3,7 +3,7 @@ import { movement, type RankedDocument } from '../core/rerank';
 /** First words of a chunk, on one line, cut at a word boundary. */
 export function firstWords(text: string, max = 44): string {
   // Only the start matters: flattening every whole text of a 20,000-chunk file would freeze the tree for seconds.
-  const head = text.length > 4 * max + 64 ? text.slice(0, 4 * max + 64) : text;
+  const head = text.length > 2 * max + 16 ? text.slice(0, 2 * max + 16) : text;
   let flat = head.replace(/\s+/g, ' ').trim();
   if (flat.length <= max && head !== text) flat = text.replace(/\s+/g, ' ').trim();
   if (flat.length <= max) return flat || '(empty text)';
