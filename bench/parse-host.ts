@@ -9,7 +9,9 @@
  *   like the scoring case of bench/run.ts; a fresh histogram per run);
  * - the same with everything sent back in one message (one structured clone): what the chunks avoid;
  * - on this thread (`readResultsFile`, the CLI's path), for its MB/s and the freeze it would cause;
- * - nothing at all for as long as the worker read took: the idle loop's delay on this machine now.
+ * - nothing at all for as long as the worker read took, twice: idle, and while a worker parses the same
+ *   file over and over (the CPU and memory load of the read without its messages): the baselines. On a
+ *   loaded 2-core machine a busy sibling thread alone delays this one's timers.
  * Then what the editor does next on its own thread with the 20,000 documents, each step timed alone (each
  * is one uninterrupted block): merge by id, rank by (made-up) scores, the tree's labels, and handing the
  * texts to the scoring worker (postMessage serializes them on the sending thread).
@@ -55,6 +57,8 @@ export interface ParseHostFigures {
   /** 1-minute load average before and after. */
   load: [number, number];
   idle: LoopDelay;
+  /** Idle, while another worker parses the file: the delay the read's CPU load alone causes. */
+  idleBusyWorker: LoopDelay;
   shapes: ShapeFigures[];
   /** Median ms of each step after the read, on the seed shape. */
   afterRead: { merge: number; rank: number; labels: number; postTexts: number };
@@ -137,6 +141,7 @@ export async function run(options: { reps?: number; log?: (line: string) => void
   const texts = chunkTexts();
   const shapes: ShapeFigures[] = [];
   const idleRuns: (LoopDelay & { ms: number })[] = [];
+  const busyRuns: (LoopDelay & { ms: number })[] = [];
   try {
     for (const [shape, build] of Object.entries(SHAPES)) {
       const path = join(dir, 'results.json');
@@ -161,6 +166,7 @@ export async function run(options: { reps?: number; log?: (line: string) => void
         onThread.push(await watched(() => readResultsFile(path, { displayName: 'results.json' }).then(check)));
         kept = undefined;
         idleRuns.push(await watched(() => new Promise((r) => setTimeout(r, worker[worker.length - 1].ms))));
+        busyRuns.push(await watched(() => busyElsewhere(path, worker[worker.length - 1].ms)));
       }
       void kept;
       const w = summarize(worker);
@@ -185,7 +191,27 @@ export async function run(options: { reps?: number; log?: (line: string) => void
   const afterRead = await hostSteps(texts, reps);
   load[1] = round1(loadavg()[0]);
   const idle = summarize(idleRuns);
-  return { cores: availableParallelism(), load, idle: { p99Ms: idle.p99Ms, maxMs: idle.maxMs }, shapes, afterRead };
+  const busy = summarize(busyRuns);
+  return {
+    cores: availableParallelism(),
+    load,
+    idle: { p99Ms: idle.p99Ms, maxMs: idle.maxMs },
+    idleBusyWorker: { p99Ms: busy.p99Ms, maxMs: busy.maxMs },
+    shapes,
+    afterRead,
+  };
+}
+
+/** A worker that reads and parses the file over and over for `ms`, posting nothing back but its end. */
+async function busyElsewhere(path: string, ms: number): Promise<void> {
+  const code = `const { parentPort, workerData } = require('node:worker_threads');
+    const { readFileSync } = require('node:fs');
+    const end = Date.now() + workerData.ms;
+    while (Date.now() < end) JSON.parse(readFileSync(workerData.path, 'utf8'));
+    parentPort.postMessage('done');`;
+  const worker = new Worker(code, { eval: true, workerData: { path, ms } });
+  await new Promise((resolve) => worker.once('message', resolve));
+  await worker.terminate();
 }
 
 /** The editor's next steps after the read, on the seed shape's documents as the reader hands them over. */
@@ -222,7 +248,8 @@ async function hostSteps(texts: string[], reps: number): Promise<ParseHostFigure
 export function format(f: ParseHostFigures): string {
   const lines = [
     `Reading a ${f.shapes[0]?.megabytes ?? TARGET_MB} MB / ${DOCS} document results file (load average ${f.load[0]} → ${f.load[1]} on ${f.cores} cores)`,
-    `event-loop delay of this thread, ms (p99 / max; worst run; 10 ms resolution, so an idle loop reads ~10): idle ${f.idle.p99Ms} / ${f.idle.maxMs}`,
+    `event-loop delay of this thread, ms (p99 / max; worst run; 10 ms resolution, so an idle loop reads ~10): idle ${f.idle.p99Ms} / ${f.idle.maxMs}, ` +
+      `idle while a worker parses ${f.idleBusyWorker.p99Ms} / ${f.idleBusyWorker.maxMs}`,
     'shape                  worker MB/s  loop p99/max   one message p99/max   this thread MB/s  loop max',
   ];
   for (const s of f.shapes) {
