@@ -38,6 +38,8 @@ const READER = join(ROOT, 'dist', 'reader.js');
 export interface LoopDelay {
   p99Ms: number;
   maxMs: number;
+  /** Time this thread's event loop was busy (performance.eventLoopUtilization().active): its own work, not waiting for a core. */
+  activeMs: number;
 }
 
 export interface ShapeFigures {
@@ -120,17 +122,24 @@ async function watched(work: () => Promise<unknown>): Promise<LoopDelay & { ms: 
   // Let the monitor take its first sample before the work starts, so a block at the very start is seen.
   await new Promise((r) => setTimeout(r, 30));
   const start = performance.now();
+  const utilization = performance.eventLoopUtilization();
   await work();
   const ms = performance.now() - start;
+  const { active } = performance.eventLoopUtilization(utilization);
   // A block is recorded when the monitor's next timer fires: one right before disable() would go unseen.
   await new Promise((r) => setTimeout(r, 30));
   histogram.disable();
-  return { ms, p99Ms: round1(histogram.percentile(99) / 1e6), maxMs: round1(histogram.max / 1e6) };
+  return { ms, p99Ms: round1(histogram.percentile(99) / 1e6), maxMs: round1(histogram.max / 1e6), activeMs: round1(active) };
 }
 
-/** Worst p99 and max over the runs (histograms of this kind cannot be merged), median time. */
+/** Worst p99 and max over the runs (histograms of this kind cannot be merged), median time and busy time. */
 function summarize(runs: (LoopDelay & { ms: number })[]): LoopDelay & { medianMs: number } {
-  return { p99Ms: Math.max(...runs.map((r) => r.p99Ms)), maxMs: Math.max(...runs.map((r) => r.maxMs)), medianMs: round1(median(runs.map((r) => r.ms))) };
+  return {
+    p99Ms: Math.max(...runs.map((r) => r.p99Ms)),
+    maxMs: Math.max(...runs.map((r) => r.maxMs)),
+    activeMs: round1(median(runs.map((r) => r.activeMs))),
+    medianMs: round1(median(runs.map((r) => r.ms))),
+  };
 }
 
 export async function run(options: { reps?: number; log?: (line: string) => void } = {}): Promise<ParseHostFigures> {
@@ -180,10 +189,7 @@ export async function run(options: { reps?: number; log?: (line: string) => void
         onThread: { ...t, mbPerSec: round1(megabytes / (t.medianMs / 1000)) },
       };
       shapes.push(figures);
-      log(
-        `${shape}: worker ${figures.worker.mbPerSec} MB/s (loop p99 ${w.p99Ms} ms, max ${w.maxMs}); ` +
-          `one message p99 ${figures.oneMessage.p99Ms} ms, max ${figures.oneMessage.maxMs}; on this thread ${figures.onThread.mbPerSec} MB/s (max ${t.maxMs} ms)`,
-      );
+      log(`${shape}: worker ${figures.worker.mbPerSec} MB/s, loop delay p99 ${w.p99Ms} ms (max ${w.maxMs}), this thread busy ${w.activeMs} ms`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -195,8 +201,8 @@ export async function run(options: { reps?: number; log?: (line: string) => void
   return {
     cores: availableParallelism(),
     load,
-    idle: { p99Ms: idle.p99Ms, maxMs: idle.maxMs },
-    idleBusyWorker: { p99Ms: busy.p99Ms, maxMs: busy.maxMs },
+    idle: { p99Ms: idle.p99Ms, maxMs: idle.maxMs, activeMs: idle.activeMs },
+    idleBusyWorker: { p99Ms: busy.p99Ms, maxMs: busy.maxMs, activeMs: busy.activeMs },
     shapes,
     afterRead,
   };
@@ -209,7 +215,7 @@ async function busyElsewhere(path: string, ms: number): Promise<void> {
     const end = Date.now() + workerData.ms;
     while (Date.now() < end) JSON.parse(readFileSync(workerData.path, 'utf8'));
     parentPort.postMessage('done');`;
-  const worker = new Worker(code, { eval: true, workerData: { path, ms } });
+  const worker = new Worker(code, { eval: true, execArgv: [], workerData: { path, ms } });
   await new Promise((resolve) => worker.once('message', resolve));
   await worker.terminate();
 }
@@ -217,7 +223,7 @@ async function busyElsewhere(path: string, ms: number): Promise<void> {
 /** The editor's next steps after the read, on the seed shape's documents as the reader hands them over. */
 async function hostSteps(texts: string[], reps: number): Promise<ParseHostFigures['afterRead']> {
   const dir = mkdtempSync(join(tmpdir(), 'rl-parse-host-'));
-  const sink = new Worker('require("node:worker_threads").parentPort.on("message", (m) => require("node:worker_threads").parentPort.postMessage(m.length))', { eval: true });
+  const sink = new Worker('require("node:worker_threads").parentPort.on("message", (m) => require("node:worker_threads").parentPort.postMessage(m.length))', { eval: true, execArgv: [] });
   try {
     const path = join(dir, 'results.json');
     writeFileSync(path, JSON.stringify(SHAPES['seed array'](texts)));
@@ -246,16 +252,17 @@ async function hostSteps(texts: string[], reps: number): Promise<ParseHostFigure
 }
 
 export function format(f: ParseHostFigures): string {
+  const delay = (d: LoopDelay) => `${d.p99Ms} / ${d.maxMs}`;
   const lines = [
     `Reading a ${f.shapes[0]?.megabytes ?? TARGET_MB} MB / ${DOCS} document results file (load average ${f.load[0]} → ${f.load[1]} on ${f.cores} cores)`,
-    `event-loop delay of this thread, ms (p99 / max; worst run; 10 ms resolution, so an idle loop reads ~10): idle ${f.idle.p99Ms} / ${f.idle.maxMs}, ` +
-      `idle while a worker parses ${f.idleBusyWorker.p99Ms} / ${f.idleBusyWorker.maxMs}`,
-    'shape                  worker MB/s  loop p99/max   one message p99/max   this thread MB/s  loop max',
+    'event-loop delay of this thread, ms: p99 / max (worst run; 10 ms resolution, so an idle loop reads ~10); busy: ms this thread worked (median)',
+    `  baselines: idle ${delay(f.idle)}; idle while another worker parses the file ${delay(f.idleBusyWorker)}`,
+    'shape                 worker: MB/s  delay          busy ms   one message: delay  busy ms   this thread: MB/s  max',
   ];
   for (const s of f.shapes) {
     lines.push(
-      `${s.shape.padEnd(20)} ${String(s.worker.mbPerSec).padStart(11)}  ${`${s.worker.p99Ms} / ${s.worker.maxMs}`.padStart(12)}   ` +
-        `${`${s.oneMessage.p99Ms} / ${s.oneMessage.maxMs}`.padStart(19)}   ${String(s.onThread.mbPerSec).padStart(16)}  ${String(s.onThread.maxMs).padStart(8)}`,
+      `${s.shape.padEnd(20)} ${String(s.worker.mbPerSec).padStart(13)}  ${delay(s.worker).padEnd(13)}  ${String(s.worker.activeMs).padStart(7)}   ` +
+        `${delay(s.oneMessage).padStart(18)}  ${String(s.oneMessage.activeMs).padStart(7)}   ${String(s.onThread.mbPerSec).padStart(17)}  ${s.onThread.maxMs}`,
     );
   }
   const a = f.afterRead;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
 import type { MergedDocument } from '../../src/core/documents';
+import { firstWords } from '../../src/extension/labels';
 import { readSettings } from '../../src/extension/settings';
 import { fileLine, markConflict, sourceLine, sourceScore } from '../../src/extension/tree-notes';
 
@@ -62,5 +63,28 @@ describe('the rerankLens.fields and maxFileSizeMB settings', () => {
     assert.equal(read({}).maxFileSizeMB, 64);
     assert.equal(read({ maxFileSizeMB: 100000 }).maxFileSizeMB, 500);
     assert.equal(read({ maxFileSizeMB: 0 }).maxFileSizeMB, 1);
+  });
+});
+
+describe('tree labels of long texts', () => {
+  /** The definition firstWords keeps: flatten all whitespace, trim, cut at a word boundary. */
+  const flattened = (text: string, max: number) => {
+    const flat = text.replace(/\s+/g, ' ').trim();
+    if (flat.length <= max) return flat || '(empty text)';
+    const cut = flat.slice(0, max);
+    const space = cut.lastIndexOf(' ');
+    return `${space > max / 2 ? cut.slice(0, space) : cut}…`;
+  };
+
+  it('equal flattening the whole text, on 20,000 random texts with every kind of whitespace', () => {
+    let seed = 3;
+    const random = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+    const pieces = ['a', 'bc', ' ', '  ', '\n', '\t', '\r\n', '\u00a0', '\u2003', '\u3000', '\ufeff', 'é', '😀'];
+    for (let n = 0; n < 20_000; n++) {
+      let text = '';
+      for (let i = Math.floor(random() * 80); i > 0; i--) text += pieces[Math.floor(random() * pieces.length)];
+      const max = 1 + Math.floor(random() * 50);
+      assert.equal(firstWords(text, max), flattened(text, max), JSON.stringify([text, max]));
+    }
   });
 });

@@ -22,7 +22,9 @@ export interface WorkerReadOptions extends ReadRequest {
 export async function readInWorker(source: ResultsSource, options: WorkerReadOptions): Promise<ResultsFile> {
   const { signal, onProgress } = options;
   if (signal?.aborted) throw new CancelledError();
-  const worker = new Worker(options.workerPath);
+  // A self-contained bundle: the parent's flags are not for it (under a loader such as tsx, inheriting them
+  // made every read keep this thread busy for as long as the read took).
+  const worker = new Worker(options.workerPath, { execArgv: [] });
   options.onWorker?.(worker);
   const link = new Link(worker, source.name, onProgress);
   const onAbort = () => link.fail(new CancelledError());
