@@ -3,7 +3,9 @@ import type { QueryChoice } from '../core/queries';
 import type { Candidate } from './find-results';
 
 export async function pickFiles(candidates: readonly Candidate[]): Promise<vscode.Uri[] | undefined> {
-  const items = candidates.map((c) => ({
+  // The suggested files first, so they are seen together however many other results files there are.
+  const ordered = [...candidates.filter((c) => c.picked), ...candidates.filter((c) => !c.picked)];
+  const items = ordered.map((c) => ({
     label: vscode.workspace.asRelativePath(c.uri),
     description: c.picked ? 'suggested' : undefined,
     iconPath: vscode.ThemeIcon.File,
