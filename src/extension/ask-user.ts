@@ -62,7 +62,7 @@ export async function pickQuery(choices: readonly QueryChoice[]): Promise<number
   const items = choices.map((c) => ({
     label: c.query ?? c.label,
     description: c.query ? c.label : undefined,
-    detail: `${c.documents} document${c.documents === 1 ? '' : 's'} · result set ${c.index} of ${c.file}`,
+    detail: `${c.documents} document${c.documents === 1 ? '' : 's'} · set ${c.index + 1} of ${choices.length} in ${c.file}`,
     index: c.index,
   }));
   const chosen = await vscode.window.showQuickPick(items, {

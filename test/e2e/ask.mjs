@@ -147,14 +147,21 @@ async function rerankFromPalette(files, query, preselected) {
   await runCommand(page, 'Rerank Lens: Rerank results');
   const rows = await readFilePick(page);
   if (preselected) assertEqual(rows.filter((r) => r.checked).map((r) => r.name).sort(), [...preselected].sort(), 'pre-selected files');
+  // A click on a row of a multi-select quick pick toggles its checkbox. The suggested files come first.
   for (const row of rows) {
-    if (row.checked !== files.includes(row.name)) {
-      // A click on a row of a multi-select quick pick toggles its checkbox.
-      await page.locator(`${FILE_PICK_ROWS}[data-index="${row.index}"] .label-name`).click();
-    }
+    if (row.checked && !files.includes(row.name)) await page.locator(`${FILE_PICK_ROWS}[data-index="${row.index}"] .label-name`).click();
   }
-  const picked = (await readFilePick(page)).filter((r) => r.checked).map((r) => r.name).sort();
-  assertEqual(picked, [...files].sort(), 'checked files');
+  // The list is virtualized and the sample workspace holds many results files (sample/formats): filter the
+  // list down to each wanted file, so its row exists, then check it.
+  for (const name of files) {
+    await page.locator(QUICK_INPUT).fill(name);
+    const row = page.locator(FILE_PICK_ROWS, { has: page.locator('.label-name', { hasText: name }) }).first();
+    await row.waitFor();
+    if ((await row.getAttribute('aria-checked')) !== 'true') await row.locator('.label-name').click();
+  }
+  await page.locator(QUICK_INPUT).fill('');
+  const count = (await page.locator('.quick-input-widget .quick-input-count').textContent())?.trim();
+  assertEqual(count, `${files.length} Selected`, 'checked files');
   await page.keyboard.press('Enter');
   const input = page.locator(`${QUICK_INPUT}[placeholder^="Type the query"]`);
   await input.waitFor({ timeout: 30_000 });

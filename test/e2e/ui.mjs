@@ -3,7 +3,8 @@
 // code-server (VS Code 1.100 web), a copy of sample/ is opened with the generated tiny model configured,
 // and headless Chromium drives the real workbench: welcome view, Command Palette, both quick picks, the
 // "Reranked Results" tree (order and scores against the packaged CLI, top-3 stars and divider), a chunk
-// editor (content, read-only). Offline. Exits 0 when every check passes, 1 otherwise.
+// editor (content, read-only), the query pick of a multi-query file. Offline. Exits 0 when every check
+// passes, 1 otherwise.
 //
 //   node --import tsx test/e2e/ui.mjs [--vsix FILE] [--verbose]
 //
@@ -20,7 +21,9 @@ import { movement } from '../../src/core/rerank.ts';
 import { documentLabels } from '../../src/extension/labels.ts';
 import {
   FILES,
+  FILE_PICK_ROWS,
   QUERY,
+  QUICK_INPUT,
   TOP_K,
   VIEW,
   RESULTS_DIR,
@@ -183,6 +186,35 @@ try {
     assertEqual(after, before, 'editor text after typing');
     assert(!after.includes('XYZZY'), 'typed text reached the editor');
     assertEqual(await page.locator('.editor-group-container.active .tab.active.dirty').count(), 0, 'dirty tabs');
+  });
+  await check('a multi-query file offers a pick of its queries, and the picked one is reranked', async () => {
+    const file = 'formats/chroma-query.json';
+    const query = 'How does Mixtral route each token?';
+    await runCommand(page, 'Rerank Lens: Rerank results');
+    for (const row of await readFilePick(page)) {
+      if (row.checked) await page.locator(`${FILE_PICK_ROWS}[data-index="${row.index}"] .label-name`).click();
+    }
+    // The list is virtualized: filter it down to the file so its row exists.
+    await page.locator(QUICK_INPUT).fill(file);
+    const row = page.locator(FILE_PICK_ROWS, { has: page.locator('.label-name', { hasText: file }) }).first();
+    await row.waitFor();
+    await row.locator('.label-name').click();
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: `${file} holds 2 queries` }).waitFor({ timeout: 60_000 });
+    const choices = page.locator('.quick-input-list .monaco-list-row');
+    await choices.first().waitFor();
+    // Each row: the set's label (no query is stored in this file), then its size and place as the detail.
+    const offered = await choices.evaluateAll((els) => els.map((e) => [...e.querySelectorAll('.label-name')].map((n) => n.textContent)));
+    assertEqual(offered, [['query 1', '3 documents · set 1 of 2 in formats/chroma-query.json'], ['query 2', '2 documents · set 2 of 2 in formats/chroma-query.json']], 'the queries offered');
+    await choices.nth(1).locator('.label-name').first().click();
+    const input = page.locator(`${QUICK_INPUT}[placeholder^="Type the query"]`);
+    await input.waitFor({ timeout: 30_000 });
+    await input.fill(query);
+    await page.locator(`.quick-input-list .monaco-list-row[aria-label^="${query}"]`).first().waitFor();
+    await page.keyboard.press('Enter');
+    await waitForResults(page, VIEW, query);
+    const docs = (await readTree(page, VIEW)).filter((r) => r.level === 2 && !r.label.startsWith('Below the top'));
+    assertEqual(docs.length, 2, 'documents reranked (query 2 retrieved 2, query 1 retrieved 3)');
   });
 } catch (err) {
   run.fail(err);
