@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { AutoModelForSequenceClassification, AutoTokenizer } from '@huggingface/transformers';
 import { CrossEncoder } from '../../src/core/scoring/cross-encoder';
-import { batchFeeds } from '../../src/core/scoring/feeds';
+import { batchFeeds, relevanceLogits, unsupportedInputs } from '../../src/core/scoring/feeds';
 import type { ModelSpec } from '../../src/core/scoring/protocol';
 import type { EncodedPair } from '../../src/core/scoring/truncate';
 import { fixtureModel } from '../support/models';
@@ -118,6 +118,35 @@ describe('the cross-encoder on a generated XLM-RoBERTa model', function () {
     assert.equal(new Set(direct).size, DOCS.length, `documents get different scores: ${direct}`);
     assert.deepEqual(one.scores, direct);
     assert.deepEqual(all.scores, direct, 'padding with <pad> moves no real token: RoBERTa positions skip pads');
+  });
+});
+
+describe('graph feeds', () => {
+  const pairs: EncodedPair[] = [
+    { inputIds: [0, 5, 2, 2, 6, 7, 2], typeIds: [0, 0, 0, 1, 1, 1, 1] },
+    { inputIds: [0, 5, 2, 2, 8], typeIds: [0, 0, 0, 1, 1] },
+  ];
+  const values = (t: { data: unknown }) => Array.from(t.data as BigInt64Array, Number);
+
+  it('right-pads with the pad id and masks the padding; token types only when the graph takes them', () => {
+    const bert = batchFeeds(pairs, ['input_ids', 'attention_mask', 'token_type_ids'], 0);
+    assert.deepEqual(bert.input_ids.dims, [2, 7]);
+    assert.deepEqual(values(bert.input_ids), [0, 5, 2, 2, 6, 7, 2, 0, 5, 2, 2, 8, 0, 0]);
+    assert.deepEqual(values(bert.attention_mask), [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0]);
+    assert.deepEqual(values(bert.token_type_ids), [0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 1, 1, 0, 0]);
+    const xlmr = batchFeeds(pairs, ['input_ids', 'attention_mask'], PAD);
+    assert.deepEqual(Object.keys(xlmr).sort(), ['attention_mask', 'input_ids']);
+    assert.deepEqual(values(xlmr.input_ids).slice(12), [PAD, PAD]);
+  });
+
+  it('names the inputs a graph needs that the engine cannot fill', () => {
+    assert.deepEqual(unsupportedInputs(['input_ids', 'attention_mask', 'token_type_ids']), []);
+    assert.deepEqual(unsupportedInputs(['input_ids', 'attention_mask', 'position_ids']), ['position_ids']);
+  });
+
+  it('takes the last logit of each row as the relevance score', () => {
+    assert.deepEqual(relevanceLogits(Float32Array.of(0.5, -1.5), 2, 1), [0.5, -1.5]);
+    assert.deepEqual(relevanceLogits(Float32Array.of(0.25, 2, -3, 0.75), 2, 2), [2, 0.75]);
   });
 });
 
