@@ -113,8 +113,9 @@ export class ScoreCache {
   }
 
   /**
-   * Deletes least recently used shards until the directory holds at most 90% of `maxEntries` (counted from
-   * file sizes, slightly over), never `keep`; also removes temporary files abandoned by crashed writers.
+   * Once the directory holds more than `maxEntries` (counted from file sizes, slightly over), deletes least
+   * recently used shards, never `keep`, down to 90% of it; also removes temporary files of crashed writers.
+   * store() runs it on a process's first write and then whenever its writes could have crossed the bound.
    */
   async sweep(keep?: string): Promise<void> {
     this.writtenSinceSweep = 0;
