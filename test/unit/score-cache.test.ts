@@ -148,13 +148,13 @@ describe('the score cache', function () {
   it('survives two processes writing the same query at once: the file stays whole, every score read is right', async () => {
     const dir = await newDir();
     const writer = join(__dirname, '..', 'support', 'cache-writer.ts');
-    // Both start writing at the same moment (after tsx has started) and keep at it for 400 ms.
-    const start = String(Date.now() + 4000);
-    const run = (tag: string) => promisify(execFile)(process.execPath, ['--import', 'tsx', writer, dir, tag, start, '400']);
+    // Both start writing when both are ready (however slow tsx starts) and write 40 batches each.
+    const barrier = await newDir();
+    const run = (tag: string) => promisify(execFile)(process.execPath, ['--import', 'tsx', writer, dir, tag, '40', barrier, '2']);
     const [a, b] = await Promise.all([run('a'), run('b')]);
     assert.equal(a.stderr + b.stderr, '', 'no warnings: no torn or corrupt file was ever read');
     const rounds = { a: Number(a.stdout), b: Number(b.stdout) };
-    assert.ok(rounds.a > 5 && rounds.b > 5, `both wrote a while: ${JSON.stringify(rounds)}`);
+    assert.deepEqual(rounds, { a: 40, b: 40 }, 'both wrote every batch');
     const cache = new ScoreCache(dir, { warn: (m) => assert.fail(m) });
     const batch = (tag: 'a' | 'b', r: number) => Array.from({ length: 20 }, (_, i) => `${tag}-${r}-${i}`);
     const all = (['a', 'b'] as const).flatMap((tag) => Array.from({ length: rounds[tag] }, (_, r) => batch(tag, r)).flat());
