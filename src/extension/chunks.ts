@@ -46,7 +46,7 @@ export class ChunkDocuments implements vscode.TextDocumentContentProvider {
     const rendered = renderChunk(doc, context);
     const fresh = this.entries.get(key)?.rendered.content !== rendered.content;
     this.entries.set(key, { doc, context, rendered });
-    if (fresh) this.changed.fire(uri);
+    if (fresh) this.changedIfOpen(key);
     return uri;
   }
 
@@ -61,7 +61,7 @@ export class ChunkDocuments implements vscode.TextDocumentContentProvider {
       const rendered = renderChunk(entry.doc, context);
       if (rendered.content === entry.rendered.content) continue;
       this.entries.set(key, { ...entry, context, rendered });
-      this.changed.fire(vscode.Uri.parse(key));
+      this.changedIfOpen(key);
     }
   }
 
@@ -69,7 +69,13 @@ export class ChunkDocuments implements vscode.TextDocumentContentProvider {
   reset(): void {
     const stale = [...this.entries.keys()];
     this.entries.clear();
-    for (const key of stale) this.changed.fire(vscode.Uri.parse(key));
+    for (const key of stale) this.changedIfOpen(key);
+  }
+
+  /** Only open documents need refetching (a closed one is read afresh when opened; telling VS Code about it races its disposal). */
+  private changedIfOpen(key: string): void {
+    const open = vscode.workspace.textDocuments.find((d) => !d.isClosed && d.uri.toString() === key);
+    if (open) this.changed.fire(open.uri);
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
