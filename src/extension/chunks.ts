@@ -32,6 +32,11 @@ export function chunkContext(session: RerankSession): ChunkContext {
  */
 export class ChunkDocuments implements vscode.TextDocumentContentProvider {
   private readonly entries = new Map<string, ChunkEntry>();
+  /**
+   * Counts results: part of each URI, so a chunk of new results never reuses a document VS Code still
+   * holds for an earlier one (it would show that one's text until it refetched).
+   */
+  private generation = 1;
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
 
@@ -40,7 +45,7 @@ export class ChunkDocuments implements vscode.TextDocumentContentProvider {
     const uri = vscode.Uri.from({
       scheme: CHUNK_SCHEME,
       path: `${CHUNK_FOLDER}/#${doc.rank} ${name}`,
-      query: `id=${encodeURIComponent(String(doc.id))}`,
+      query: `id=${encodeURIComponent(String(doc.id))}&results=${this.generation}`,
     });
     const key = uri.toString();
     const rendered = renderChunk(doc, context);
@@ -69,6 +74,7 @@ export class ChunkDocuments implements vscode.TextDocumentContentProvider {
   reset(): void {
     const stale = [...this.entries.keys()];
     this.entries.clear();
+    this.generation++;
     for (const key of stale) this.changedIfOpen(key);
   }
 
