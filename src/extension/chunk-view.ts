@@ -3,7 +3,7 @@ import { findTerms, queryTerms } from '../core/query-terms';
 import { CHUNK_SCHEME, type ChunkDocuments } from './chunks';
 
 /**
- * Dresses chunk editors: the header in the description colour, the query's terms in the chunk's text
+ * Dresses chunk editors: the header in the CodeLens colour, the query's terms in the chunk's text
  * highlighted like find matches (theme colours, also in the overview ruler).
  *
  * The editor title carries the chunk's actions (package.json `editor/title`, `resourceScheme ==
@@ -22,7 +22,8 @@ export class ChunkView implements vscode.Disposable {
     overviewRulerLane: vscode.OverviewRulerLane.Center,
   });
   private readonly header = vscode.window.createTextEditorDecorationType({
-    color: new vscode.ThemeColor('descriptionForeground'),
+    // CodeLens colour: VS Code's own colour for notes about a text (descriptionForeground equals the text's in Light Modern).
+    color: new vscode.ThemeColor('editorCodeLens.foreground'),
     isWholeLine: true,
   });
   private readonly applied = new Map<string, vscode.Range[]>();

@@ -11,7 +11,7 @@ import { RerankEngine } from './engine';
 import { exportResults } from './export-results';
 import { revealSource } from './open-source';
 import { describeOrder, RERANKED, type OrderView } from './order';
-import { pickOriginalOrder, type OriginalOrderArgs } from './order-picker';
+import { pickOriginalOrder } from './order-picker';
 import { rerankCommand, type RerankArgs } from './rerank-command';
 import type { RankedDocument } from '../core/rerank';
 import type { RerankSession } from './session';
@@ -40,15 +40,20 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
   context.subscriptions.push(log, tree, view, chunks, chunkView, status, engine);
   context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(CHUNK_SCHEME, chunks));
 
-  const setOrder = (order: OrderView) => {
-    tree.setOrder(order);
+  /** The view's description and the title toggle follow the tree's order. */
+  const showOrder = () => {
+    const order = tree.order;
     view.description = order.kind === 'reranked' ? undefined : describeOrder(order);
     void vscode.commands.executeCommand('setContext', ORIGINAL_ORDER, order.kind !== 'reranked');
+  };
+  const setOrder = (order: OrderView) => {
+    tree.setOrder(order);
+    showOrder();
   };
   const show = (session: RerankSession) => {
     chunks.reset();
     tree.show(session);
-    setOrder(tree.order); // a file that is no longer reranked falls back to the merged order
+    showOrder(); // a file that is no longer reranked falls back to the merged order
     void vscode.commands.executeCommand('setContext', HAS_RESULTS, true);
     view.message = session.warnings.length ? `${session.warnings.length} warning(s): see the Rerank Lens log.` : undefined;
     void vscode.commands.executeCommand(`${VIEW_ID}.focus`);
@@ -138,7 +143,7 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
       await vscode.env.clipboard.writeText(t.doc.text);
       vscode.window.setStatusBarMessage('$(copy) Chunk text copied', 2000);
     },
-    [Commands.showOriginalOrder]: (args?: OriginalOrderArgs) =>
+    [Commands.showOriginalOrder]: (args?: unknown) =>
       withSession(async (s) => {
         const order = await pickOriginalOrder(s, args);
         if (order) setOrder(order);

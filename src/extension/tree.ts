@@ -205,6 +205,7 @@ function queryItem(session: RerankSession, rows: RowContext, view: OrderView): v
   // Parts joined by " · ": more (e.g. evaluation metrics) can be appended without touching the others.
   const parts = [`${shortModelName(session.model)} (${session.dtype})`, `${(session.elapsedMs / 1000).toFixed(2)} s`];
   if (hasThreshold(session.threshold)) parts.push(describeThreshold(session.threshold));
+  if (view.kind !== 'reranked') parts.push(describeOrder(view));
   item.description = parts.join(' · ');
   item.iconPath = new vscode.ThemeIcon('search');
   item.contextValue = 'query';

@@ -130,7 +130,7 @@ describe('Tree rows, badges, threshold and chunk view in the extension host', ()
   });
 
   it('toggles to the merged input order or one file\'s order, each row showing its new rank', async () => {
-    await vscode.commands.executeCommand(Commands.showOriginalOrder, {});
+    await vscode.commands.executeCommand(Commands.showOriginalOrder, { merged: true });
     let { docs, label, children } = await rows();
     assert.deepEqual(docs.map((d) => d.doc.originalRank), Array.from({ length: 16 }, (_, i) => i + 1));
     for (const d of docs) assert.ok(label(d).startsWith(`#${d.doc.rank}\u2002`), label(d));
