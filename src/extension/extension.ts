@@ -13,6 +13,7 @@ import { revealSource } from './open-source';
 import { describeOrder, RERANKED, type OrderView } from './order';
 import { pickOriginalOrder } from './order-picker';
 import { rerankCommand, type RerankArgs } from './rerank-command';
+import { RowDecorations } from './row-decorations';
 import type { RankedDocument } from '../core/rerank';
 import type { RerankSession } from './session';
 import { StatusItem } from './status';
@@ -39,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
   const engine = (activeEngine = new RerankEngine(context, log));
   context.subscriptions.push(log, tree, view, chunks, chunkView, status, engine);
   context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(CHUNK_SCHEME, chunks));
+  context.subscriptions.push(vscode.window.registerFileDecorationProvider(new RowDecorations()));
 
   /** The view's description and the title toggle follow the tree's order. */
   const showOrder = () => {

@@ -6,6 +6,7 @@ import { markerLegend, provenance, provenanceBadges, provenanceWords, type Prove
 import { Commands } from './commands';
 import { distinctTitles, escapeMarkdown, firstWords, shortModelName } from './labels';
 import { describeOrder, keepOrder, ordered, positionBefore, RERANKED, type OrderView } from './order';
+import { rowUri } from './row-decorations';
 import { originalLead, rerankedLead, rowLabel, rowText, scoreColumn } from './rows';
 import type { RerankSession } from './session';
 
@@ -174,6 +175,7 @@ export class ResultsTree implements vscode.TreeDataProvider<ResultNode>, vscode.
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `doc:${String(doc.id)}`;
     item.iconPath = STANDING_ICONS[where]();
+    item.resourceUri = rowUri(doc, where);
     item.contextValue = where === 'top' ? 'document.top' : where === 'below-top-k' ? 'document' : 'document.belowThreshold';
     item.tooltip = documentTooltip(doc, where, rows.provenance);
     const found = provenanceWords(doc, rows.provenance);

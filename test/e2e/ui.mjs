@@ -319,6 +319,10 @@ try {
     assertEqual(children[2].description.trim(), `score ≥ ${minScore} · ${expected.length - 2} more`, 'threshold divider');
     assertEqual(children.slice(0, 2).map((r) => r.icons.includes('codicon-star-full')), [true, true], 'stars above the threshold');
     assert(children.slice(3).every((r) => r.icons.includes('codicon-circle-slash')), 'below the threshold: circle-slash icons');
+    // Dimmed: a file decoration colours the labels of the rows below the threshold.
+    const colour = (i) => treeRow(i).locator('.label-name').evaluate((e) => getComputedStyle(e).color);
+    const [kept, cut] = [await colour(1), await colour(4)];
+    assert(kept !== cut, `rows above and below the threshold have the same colour ${kept}`);
     await page.screenshot({ path: THRESHOLD_SCREENSHOT });
     console.log(`    screenshots: ${[CHUNK_SCREENSHOT, FIND_SCREENSHOT, ORDER_SCREENSHOT, THRESHOLD_SCREENSHOT].map((f) => relative(process.cwd(), f)).join(', ')}`);
   });
