@@ -149,13 +149,25 @@ async function rerankFromPalette(files, query, preselected) {
   const rows = await readFilePick(page);
   if (preselected) assertEqual(rows.filter((r) => r.checked).map((r) => r.name).sort(), [...preselected].sort(), 'pre-selected files');
   for (const row of rows) {
-    if (row.checked !== files.includes(row.name)) {
+    if (row.checked && !files.includes(row.name)) {
       // A click on a row of a multi-select quick pick toggles its checkbox.
       await page.locator(`${FILE_PICK_ROWS}[data-index="${row.index}"] .label-name`).click();
     }
   }
-  const picked = (await readFilePick(page)).filter((r) => r.checked).map((r) => r.name).sort();
-  assertEqual(picked, [...files].sort(), 'checked files');
+  // The pick lists every results file of the workspace (sample/formats/…): filter to reach rows scrolled out of view.
+  for (const name of files.filter((f) => !rows.some((r) => r.name === f && r.checked))) {
+    await page.locator(QUICK_INPUT).fill(name);
+    await page.locator(`${FILE_PICK_ROWS}[aria-label*="${name}"] .label-name`).first().click();
+  }
+  // Each file checked (filtered into view), and nothing else: the pick's own count of checked rows.
+  for (const name of files) {
+    await page.locator(QUICK_INPUT).fill(name);
+    const row = page.locator(`${FILE_PICK_ROWS}[aria-label*="${name}"]`).first();
+    assertEqual(await row.getAttribute('aria-checked'), 'true', `${name} checked`);
+  }
+  await page.locator(QUICK_INPUT).fill('');
+  const count = await page.locator('.quick-input-widget .quick-input-count .monaco-count-badge').textContent();
+  assertEqual(count?.trim(), `${files.length} Selected`, 'checked files');
   await page.keyboard.press('Enter');
   const input = page.locator(`${QUICK_INPUT}[placeholder^="Type the query"]`);
   await input.waitFor({ timeout: 30_000 });
