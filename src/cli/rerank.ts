@@ -1,11 +1,12 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { mergeSelection, readFiles, scoreLoaded } from '../core/pipeline';
+import { mergeSelection, readFiles, scoreLoaded, type RerankRun } from '../core/pipeline';
 import { everyQuery, selectQuery, type QuerySelection } from '../core/queries';
 import { describeRead } from '../core/read-results';
 import { toReport, type RerankReport } from '../core/rerank';
+import { applyCut, hasThreshold, type Cut } from '../core/threshold';
 import { ScoringWorker } from '../core/scoring/worker-client';
-import { MODEL_OPTIONS, MODEL_USAGE, UsageError, clearProgress, modelSpecFromArgs, optionalInt, showProgress } from './args';
+import { MODEL_OPTIONS, MODEL_USAGE, UsageError, clearProgress, modelSpecFromArgs, optionalInt, optionalNumber, showProgress } from './args';
 import { RESULTS_OPTIONS, RESULTS_USAGE, resultsArgs } from './results-args';
 import { formatTable } from './table';
 
@@ -20,6 +21,9 @@ Options:
   -q, --query TEXT       the query (default: the one stored in a results file)
 ${MODEL_USAGE}
   -k, --top-k N          keep only the N best documents
+      --min-score X      keep only documents scoring at least X (raw logit; negative: --min-score=-2)
+      --min-probability P
+                         keep only documents with sigmoid(score) at least P (0–1)
       --json             print JSON instead of a table (an array of reports for several queries)
   -h, --help             show this help
 
@@ -36,6 +40,8 @@ export async function rerankCommand(argv: string[], signal: AbortSignal): Promis
       ...RESULTS_OPTIONS,
       query: { type: 'string', short: 'q' },
       'top-k': { type: 'string', short: 'k' },
+      'min-score': { type: 'string' },
+      'min-probability': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -45,7 +51,11 @@ export async function rerankCommand(argv: string[], signal: AbortSignal): Promis
     return 0;
   }
   if (files.length === 0) throw new UsageError('Name at least one results file.');
-  const topK = optionalInt(values['top-k'], '--top-k');
+  const cut: Cut = {
+    topK: optionalInt(values['top-k'], '--top-k'),
+    minScore: optionalNumber(values['min-score'], '--min-score') ?? null,
+    minProbability: optionalNumber(values['min-probability'], '--min-probability', 0, 1) ?? null,
+  };
   const { fields, queryIndex, maxBytes } = resultsArgs(values);
   const { spec, name } = modelSpecFromArgs(values);
   const startedAt = performance.now();
@@ -63,7 +73,7 @@ export async function rerankCommand(argv: string[], signal: AbortSignal): Promis
 
   const worker = new ScoringWorker({ workerPath: join(__dirname, 'worker.js') });
   try {
-    const reports: RerankReport[] = [];
+    const reports: object[] = [];
     for (const [i, l] of loaded.entries()) {
       // File warnings were said once above; what is left is this query's merge (conflicting texts).
       for (const warning of l.merged.warnings.filter((w) => !fileWarnings.has(w))) process.stderr.write(`warning: ${warning}\n`);
@@ -77,10 +87,10 @@ export async function rerankCommand(argv: string[], signal: AbortSignal): Promis
       clearProgress();
       const set = resultSet(l.selection);
       if (values.json) {
-        reports.push(toReport(run.query, name, run.ranked, topK, set));
+        reports.push(report(run, name, cut, set));
       } else {
         if (set) process.stdout.write(`Result set ${set.index + 1} of ${set.of}: ${set.label}\n`);
-        process.stdout.write(formatTable(run.query, `${name} (${spec.dtype})`, run.ranked, topK, run.elapsedMs / 1000));
+        process.stdout.write(formatTable(run.query, `${name} (${spec.dtype})`, run.ranked, cut, run.elapsedMs / 1000));
         if (i < loaded.length - 1) process.stdout.write('\n');
       }
     }
@@ -90,6 +100,21 @@ export async function rerankCommand(argv: string[], signal: AbortSignal): Promis
   } finally {
     await worker.dispose();
   }
+}
+
+/** `results` holds what clears every cut (as with --top-k alone); `cut` says what was cut and how much. */
+function report(run: RerankRun, model: string, cut: Cut, set: RerankReport['resultSet']): object {
+  const { kept, belowTopK, belowThreshold } = applyCut(run.ranked, cut);
+  const summary = {
+    ...cut,
+    topK: cut.topK ?? null,
+    total: run.ranked.length,
+    kept: kept.length,
+    belowTopK: belowTopK.length,
+    belowThreshold: belowThreshold.length,
+  };
+  const cutSome = cut.topK !== undefined || hasThreshold(cut);
+  return { ...toReport(run.query, model, kept, undefined, set), ...(cutSome ? { cut: summary } : {}) };
 }
 
 function resultSet(selection: QuerySelection): RerankReport['resultSet'] {

@@ -3,7 +3,7 @@ import type { QueryChoice } from '../core/queries';
 import type { Candidate } from './find-results';
 
 export async function pickFiles(candidates: readonly Candidate[]): Promise<vscode.Uri[] | undefined> {
-  // The suggested files first, so they are seen together however many other results files there are.
+  // The suggested files (one run's dense + sparse…) come first, so they are in view however many others there are.
   const ordered = [...candidates.filter((c) => c.picked), ...candidates.filter((c) => !c.picked)];
   const items = ordered.map((c) => ({
     label: vscode.workspace.asRelativePath(c.uri),

@@ -125,6 +125,7 @@ export class RerankEngine implements vscode.Disposable {
         resultSet: index === undefined || of === undefined ? undefined : { index, of, label: label ?? `set ${index + 1}` },
         documents: run.ranked,
         topK: config.topK,
+        threshold: { minScore: config.minScore, minProbability: config.minProbability },
         elapsedMs: run.elapsedMs,
         warnings: run.merged.warnings,
       };

@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { ResultsFile } from '../core/documents';
 import type { RankedDocument } from '../core/rerank';
+import type { Threshold } from '../core/threshold';
 
 /** One finished rerank: what the tree shows and what "Rerank again" and "Export" reuse. */
 export interface RerankSession {
@@ -16,7 +17,9 @@ export interface RerankSession {
   /** For multi-query files: the result set reranked ("Rerank again" keeps it). */
   resultSet?: { index: number; of: number; label: string };
   documents: RankedDocument[];
+  /** The cut (settings topK, minScore, minProbability): re-applied when those settings change. */
   topK: number;
+  threshold: Threshold;
   elapsedMs: number;
   warnings: string[];
 }

@@ -1,7 +1,7 @@
 /**
  * What the tree says about where documents came from: each file's detected shape (query row tooltip),
- * each source score with its kind ("distance 0.21 (lower is better)"), and a marker on documents whose
- * files disagree about their text. Strings only (no vscode value imports), so they are unit-tested in Node.
+ * each source score with its kind ("distance 0.21 (lower is better)"), and a mark (⚠) on the rows of
+ * documents whose files disagree about their text. Strings only (no vscode value imports), so they are unit-tested in Node.
  */
 import type * as vscode from 'vscode';
 import type { DocumentSource, MergedDocument } from '../core/documents';
@@ -38,14 +38,18 @@ export function fileLine(read: FileRead, resultSet?: RerankSession['resultSet'])
 /** The query row tooltip's list of files, each with what it was read as. */
 export function filesMarkdown(session: RerankSession): string {
   const lines = session.reads.map((r) => `- ${escapeMarkdown(fileLine(r, session.resultSet))}`);
-  return `**Files**\n\n${lines.join('\n')}\n\n`;
+  return `**Read as**\n\n${lines.join('\n')}\n\n`;
 }
 
-/** Marks a document row whose files gave its id different texts: description, tooltip and screen-reader label. */
+/** The mark a document row carries after its badges when its files gave its id different texts. */
+export function conflictMarks(doc: MergedDocument): string[] {
+  return doc.conflicts?.length ? ['⚠'] : [];
+}
+
+/** Says in a document row's tooltip and screen-reader label which files disagree about its text. */
 export function markConflict(item: vscode.TreeItem, doc: MergedDocument): void {
   if (!doc.conflicts?.length) return;
   const files = [...new Set(doc.conflicts.map((c) => c.file))];
-  item.description = `${typeof item.description === 'string' ? item.description : ''}  ⚠ texts differ`;
   const md = item.tooltip as vscode.MarkdownString | undefined;
   md?.appendMarkdown(
     `\n\n**⚠ Texts differ** for this id in ${escapeMarkdown(files.join(', '))}; ` +

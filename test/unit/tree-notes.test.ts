@@ -3,7 +3,7 @@ import type * as vscode from 'vscode';
 import type { MergedDocument } from '../../src/core/documents';
 import { firstWords } from '../../src/extension/labels';
 import { readSettings } from '../../src/extension/settings';
-import { fileLine, markConflict, sourceLine, sourceScore } from '../../src/extension/tree-notes';
+import { conflictMarks, fileLine, markConflict, sourceLine, sourceScore } from '../../src/extension/tree-notes';
 
 describe('what the tree says about sources', () => {
   it('says each score with its kind and which way is better', () => {
@@ -38,14 +38,16 @@ describe('what the tree says about sources', () => {
       id: 1, text: 'b', metadata: {}, originalRank: 1, sources: [],
       conflicts: [{ file: 'dense.json', text: 'a' }, { file: 'sparse.json', text: 'b' }],
     } as MergedDocument;
+    assert.deepEqual(conflictMarks(doc), ['⚠']);
     markConflict(item, doc);
-    assert.equal(item.description, '7.10  ↑2  ⚠ texts differ');
+    assert.equal(item.description, '7.10  ↑2', 'the mark is in the label (conflictMarks), not the description');
     // File names are escaped for Markdown; compare unescaped.
     assert.equal(appended.join('').replace(/\\(.)/g, '$1'), '\n\n**⚠ Texts differ** for this id in dense.json, sparse.json; the text from sparse.json is shown (the later file wins).');
     assert.equal(item.accessibilityInformation?.label, 'rank 1; texts differ in dense.json, sparse.json');
-    const plain = { description: 'x' } as vscode.TreeItem;
+    const plain = { description: 'x', accessibilityInformation: { label: 'rank 2' } } as vscode.TreeItem;
     markConflict(plain, { ...doc, conflicts: undefined });
-    assert.equal(plain.description, 'x');
+    assert.deepEqual([plain.description, plain.accessibilityInformation?.label], ['x', 'rank 2']);
+    assert.deepEqual(conflictMarks({ ...doc, conflicts: undefined }), []);
   });
 });
 
