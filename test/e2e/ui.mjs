@@ -340,7 +340,8 @@ try {
     await page.locator(QUICK_INPUT).fill(file);
     const row = page.locator(FILE_PICK_ROWS, { has: page.locator('.label-name', { hasText: file }) }).first();
     await row.waitFor();
-    await row.locator('.label-name').click();
+    // The row's own label (a row reused from an earlier pick may still hold a hidden detail line).
+    await row.locator('.label-name').first().click();
     await page.keyboard.press('Enter');
     await page.locator('.quick-input-widget .quick-input-title', { hasText: `${file} holds 2 queries` }).waitFor({ timeout: 60_000 });
     const choices = page.locator('.quick-input-list .monaco-list-row');
