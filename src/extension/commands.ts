@@ -14,6 +14,9 @@ export const Commands = {
   showAnswers: 'rerankLens.showAnswers',
   setApiKey: 'rerankLens.setApiKey',
   clearApiKey: 'rerankLens.clearApiKey',
+  chooseReranker: 'rerankLens.chooseReranker',
+  setRerankerApiKey: 'rerankLens.setRerankerApiKey',
+  clearRerankerApiKey: 'rerankLens.clearRerankerApiKey',
 } as const;
 
 export const VIEW_ID = 'rerankLens.results';

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { ANSWER_VIEW_TYPE } from '../shared/answer-protocol';
 import { AnswerPanel } from './ask/answer-panel';
 import { AskController } from './ask/ask-controller';
-import { ApiKeys } from './ask/api-key';
+import { ApiKeys, RERANKER_KEY } from './ask/api-key';
+import { chooseReranker, type RerankerChoice } from './choose-reranker';
 import { ChunkDocuments, CHUNK_SCHEME, chunkContext } from './chunks';
 import { ChunkView } from './chunk-view';
 import { Commands, HAS_RESULTS, ORIGINAL_ORDER, VIEW_ID } from './commands';
@@ -37,7 +38,8 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
   const chunks = new ChunkDocuments();
   const chunkView = new ChunkView(chunks);
   const status = new StatusItem();
-  const engine = (activeEngine = new RerankEngine(context, log));
+  const rerankerKeys = new ApiKeys(context.secrets, RERANKER_KEY);
+  const engine = (activeEngine = new RerankEngine(context, log, rerankerKeys));
   context.subscriptions.push(log, tree, view, chunks, chunkView, status, engine);
   context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(CHUNK_SCHEME, chunks));
   context.subscriptions.push(vscode.window.registerFileDecorationProvider(new RowDecorations()));
@@ -60,7 +62,14 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
     view.message = session.warnings.length ? `${session.warnings.length} warning(s): see the Rerank Lens log.` : undefined;
     void vscode.commands.executeCommand(`${VIEW_ID}.focus`);
   };
-  const deps = { context, engine, log, status, current: () => tree.current, show };
+  let revealed = false;
+  /** Progressive results: the tree fills while the rerank runs; `current` stays the last finished one. */
+  const showPartial = (session: RerankSession) => {
+    tree.showPartial(session);
+    if (!revealed) void vscode.commands.executeCommand(`${VIEW_ID}.focus`);
+    revealed = true;
+  };
+  const deps = { context, engine, log, status, current: () => tree.current, show, showPartial, restore: () => ((revealed = false), tree.restore()) };
 
   // The cut (top k, thresholds) applies at once to the results on screen, without reranking.
   context.subscriptions.push(
@@ -68,7 +77,8 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
       const session = tree.current;
       if (!session || !['topK', 'minScore', 'minProbability'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) return;
       const config = readConfig();
-      const updated = { ...session, topK: config.topK, threshold: { minScore: config.minScore, minProbability: config.minProbability } };
+      const threshold = { minScore: config.minScore, minProbability: config.minProbability, scoreKind: session.scoreKind };
+      const updated = { ...session, topK: config.topK, threshold };
       tree.show(updated);
       chunks.refresh(chunkContext(updated));
     }),
@@ -162,6 +172,23 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
     [Commands.clearApiKey]: async () => {
       await keys.clear();
       void vscode.window.showInformationMessage('Rerank Lens: API key removed.');
+    },
+    [Commands.chooseReranker]: async (choice?: RerankerChoice) => {
+      const chosen = await chooseReranker(rerankerKeys, choice);
+      if (!chosen || choice) return chosen;
+      const again = 'Rerank Again';
+      const answer = await vscode.window.showInformationMessage('Rerank Lens: reranker set.', ...(tree.current ? [again] : []));
+      if (answer === again) await vscode.commands.executeCommand(Commands.rerankAgain);
+      return chosen;
+    },
+    [Commands.setRerankerApiKey]: async (key?: string) => {
+      if (await rerankerKeys.set(typeof key === 'string' ? key : undefined)) {
+        void vscode.window.showInformationMessage('Rerank Lens: reranker API key stored in SecretStorage.');
+      }
+    },
+    [Commands.clearRerankerApiKey]: async () => {
+      await rerankerKeys.clear();
+      void vscode.window.showInformationMessage('Rerank Lens: reranker API key removed.');
     },
   };
   for (const [id, handler] of Object.entries(handlers)) {

@@ -6,6 +6,7 @@
 import { DEFAULT_SYSTEM_PROMPT } from '../core/ask/prompt';
 import type { FieldMapping } from '../core/formats/options';
 import { DEFAULT_MAX_MB, LARGEST_MAX_MB } from '../core/read-results';
+import { isRerankerKind, type RerankerKind } from '../core/rerankers/reranker';
 import { DEFAULT_DTYPE, DEFAULT_MAX_LENGTH, DEFAULT_MODEL, DEFAULT_TOP_K, isDtype, type Dtype } from '../shared/model-spec';
 
 export const SECTION = 'rerankLens';
@@ -51,6 +52,7 @@ const fields: Setting<FieldMapping> = {
   },
 };
 const dtype: Setting<Dtype> = { default: DEFAULT_DTYPE, read: (raw) => (isDtype(raw) ? raw : DEFAULT_DTYPE) };
+const reranker: Setting<RerankerKind> = { default: 'local', read: (raw) => (isRerankerKind(raw) ? raw : 'local') };
 
 export const SETTINGS = {
   model: text(DEFAULT_MODEL),
@@ -64,6 +66,11 @@ export const SETTINGS = {
   resultsGlob: text(DEFAULT_GLOB),
   fields,
   maxFileSizeMB: integer(DEFAULT_MAX_MB, 1, LARGEST_MAX_MB),
+  reranker,
+  // Where the reranker API key is sent: only the user's own settings may say (never a workspace).
+  rerankerURL: { ...optionalText, userOnly: true },
+  rerankerModel: optionalText,
+  maxDocuments: optionalNumber(1, Number.MAX_SAFE_INTEGER, true),
   'ask.baseURL': { ...text(OPENAI_BASE_URL), userOnly: true },
   'ask.model': text('gpt-4.1-mini'),
   'ask.temperature': optionalNumber(0, 2),

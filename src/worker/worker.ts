@@ -14,6 +14,10 @@ if (!port) throw new Error('worker.js must run in a worker thread');
 
 let loaded: { key: string; encoder: CrossEncoder } | undefined;
 const cancelled = new Set<number>();
+/** Documents sent ahead of their call (`texts` messages), by call id. */
+const staged = new Map<number, string[][]>();
+/** Partial scores go out at most this often (the first batch's at once): the host re-ranks on each. */
+const PARTIAL_EVERY_MS = 100;
 let queue: Promise<void> = Promise.resolve();
 
 const post = (message: WorkerResponse) => port.postMessage(message);
@@ -32,23 +36,58 @@ const handlers: WorkerHandlers<CallContext> = {
     await load(model, id);
     return { loadMs: performance.now() - started };
   },
-  score: async ({ model, query, documents, batchTokens }, { id, isCancelled }) => {
+  score: async ({ model, query, documents, batchTokens, priority, partial }, { id, isCancelled }) => {
+    const texts = Array.isArray(documents) ? documents : takeStaged(id, documents.staged);
     const started = performance.now();
     const encoder = await load(model, id);
     const loadMs = performance.now() - started;
-    const out = await encoder.score(query, documents, {
+    const out = await encoder.score(query, texts, {
       batchTokens,
+      priority,
       shouldStop: isCancelled,
       onProgress: (done, total) => post({ type: 'progress', id, progress: { phase: 'score', done, total } }),
+      onScores: partial ? partialSender(id) : undefined,
     });
     if (out.stopped) throw new Stopped();
     return { scores: out.scores, timings: { loadMs, tokenizeMs: out.tokenizeMs, inferenceMs: out.inferenceMs } };
   },
 };
 
+/** Collects each batch's scores and posts them together, the first ones at once, then every PARTIAL_EVERY_MS. */
+function partialSender(id: number): (indices: number[], scores: number[]) => void {
+  let indices: number[] = [];
+  let scores: number[] = [];
+  let last = 0;
+  return (batchIndices, batchScores) => {
+    indices.push(...batchIndices);
+    scores.push(...batchScores);
+    const now = performance.now();
+    if (last !== 0 && now - last < PARTIAL_EVERY_MS) return;
+    last = now;
+    post({ type: 'scores', id, indices, scores });
+    indices = [];
+    scores = [];
+  };
+}
+
+function takeStaged(id: number, count: number): string[] {
+  const pieces = staged.get(id) ?? [];
+  staged.delete(id);
+  const texts = pieces.flat();
+  if (texts.length !== count) throw new Error(`expected ${count} staged documents, got ${texts.length}`);
+  return texts;
+}
+
 port.on('message', (request: WorkerRequest) => {
+  if (request.type === 'texts') {
+    const pieces = staged.get(request.id);
+    if (pieces) pieces.push(request.texts);
+    else staged.set(request.id, [request.texts]);
+    return;
+  }
   if (request.type === 'cancel') {
     cancelled.add(request.id);
+    staged.delete(request.id);
     return;
   }
   queue = queue.then(() => (request.type === 'dispose' ? dispose() : handle(request)));
