@@ -41,32 +41,39 @@ const handlers: WorkerHandlers<CallContext> = {
     const started = performance.now();
     const encoder = await load(model, id);
     const loadMs = performance.now() - started;
+    const sender = partial ? partialSender(id) : undefined;
     const out = await encoder.score(query, texts, {
       batchTokens,
       priority,
       shouldStop: isCancelled,
       onProgress: (done, total) => post({ type: 'progress', id, progress: { phase: 'score', done, total } }),
-      onScores: partial ? partialSender(id) : undefined,
+      onScores: sender?.add,
     });
+    // Every score is reported, also those of a stopped call (the score cache keeps them).
+    sender?.flush();
     if (out.stopped) throw new Stopped();
     return { scores: out.scores, timings: { loadMs, tokenizeMs: out.tokenizeMs, inferenceMs: out.inferenceMs } };
   },
 };
 
-/** Collects each batch's scores and posts them together, the first ones at once, then every PARTIAL_EVERY_MS. */
-function partialSender(id: number): (indices: number[], scores: number[]) => void {
+/** Collects each batch's scores and posts them together: the first ones at once, then every PARTIAL_EVERY_MS. */
+function partialSender(id: number): { add: (indices: number[], scores: number[]) => void; flush: () => void } {
   let indices: number[] = [];
   let scores: number[] = [];
   let last = 0;
-  return (batchIndices, batchScores) => {
-    indices.push(...batchIndices);
-    scores.push(...batchScores);
-    const now = performance.now();
-    if (last !== 0 && now - last < PARTIAL_EVERY_MS) return;
-    last = now;
-    post({ type: 'scores', id, indices, scores });
+  const flush = () => {
+    last = performance.now();
+    if (indices.length) post({ type: 'scores', id, indices, scores });
     indices = [];
     scores = [];
+  };
+  return {
+    add(batchIndices, batchScores) {
+      indices.push(...batchIndices);
+      scores.push(...batchScores);
+      if (last === 0 || performance.now() - last >= PARTIAL_EVERY_MS) flush();
+    },
+    flush,
   };
 }
 
