@@ -15,6 +15,7 @@ export const Commands = {
   setApiKey: 'rerankLens.setApiKey',
   clearApiKey: 'rerankLens.clearApiKey',
   chooseReranker: 'rerankLens.chooseReranker',
+  cancelRerank: 'rerankLens.cancelRerank',
   setRerankerApiKey: 'rerankLens.setRerankerApiKey',
   clearRerankerApiKey: 'rerankLens.clearRerankerApiKey',
 } as const;

@@ -13,6 +13,7 @@ import { exportResults } from './export-results';
 import { revealSource } from './open-source';
 import { describeOrder, RERANKED, type OrderView } from './order';
 import { pickOriginalOrder } from './order-picker';
+import { cancelRunning } from './progress';
 import { rerankCommand, type RerankArgs } from './rerank-command';
 import { RowDecorations } from './row-decorations';
 import type { RankedDocument } from '../core/rerank';
@@ -116,13 +117,13 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
   );
 
   /** The document a command applies to: the node it was invoked on, the chunk editor's URI (editor title), else the tree's selection. */
-  const target = (node?: ResultNode | vscode.Uri): Extract<ResultNode, { kind: 'document' | 'source' | 'field' }> | undefined => {
+  const target = (node?: ResultNode | vscode.Uri): Extract<ResultNode, { kind: 'document' | 'source' | 'field' | 'unscored' }> | undefined => {
     if (node instanceof vscode.Uri) {
       const entry = chunks.entryAt(node);
       return entry && { kind: 'document', doc: entry.doc, top: false };
     }
     const n = node ?? view.selection[0];
-    return n && (n.kind === 'document' || n.kind === 'source' || n.kind === 'field') ? n : undefined;
+    return n && (n.kind === 'document' || n.kind === 'source' || n.kind === 'field' || n.kind === 'unscored') ? n : undefined;
   };
   const withSession = <T>(run: (session: RerankSession) => T): T | undefined => {
     const session = tree.current;
@@ -141,7 +142,8 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
     [Commands.exportResults]: (uri?: vscode.Uri) => withSession((s) => exportResults(s, uri)),
     [Commands.openChunk]: async (node?: ResultNode | vscode.Uri) => {
       const t = target(node);
-      return t ? openChunk(t.doc) : undefined;
+      // A document left unscored has no rank or score for a chunk header.
+      return t && t.kind !== 'unscored' ? openChunk(t.doc) : undefined;
     },
     [Commands.revealInSource]: (node?: ResultNode | vscode.Uri) =>
       withSession(async (s) => {
@@ -173,6 +175,7 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
       await keys.clear();
       void vscode.window.showInformationMessage('Rerank Lens: API key removed.');
     },
+    [Commands.cancelRerank]: () => cancelRunning(),
     [Commands.chooseReranker]: async (choice?: RerankerChoice) => {
       const chosen = await chooseReranker(rerankerKeys, choice);
       if (!chosen || choice) return chosen;
