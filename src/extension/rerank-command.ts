@@ -85,7 +85,8 @@ export async function rerankCommand(deps: RerankDeps, args: RerankArgs = {}): Pr
   );
 }
 
-function progressReporter(progress: vscode.Progress<{ message?: string; increment?: number }>, status: StatusItem) {
+/** Shows worker progress in a notification and the status bar item (also used by Evaluate). */
+export function progressReporter(progress: vscode.Progress<{ message?: string; increment?: number }>, status: StatusItem) {
   let last = 0;
   return (p: Progress) => {
     if (p.phase === 'download') {
@@ -95,6 +96,9 @@ function progressReporter(progress: vscode.Progress<{ message?: string; incremen
     } else if (p.phase === 'load') {
       progress.report({ message: 'Loading model…' });
       status.busy('loading model');
+    } else if (p.phase === 'read') {
+      progress.report({ message: `Reading ${p.file}…` });
+      status.busy('reading');
     } else {
       const increment = ((p.done - last) / p.total) * 100;
       last = p.done;
