@@ -51,4 +51,9 @@ export default tseslint.config(
     paths: [vscode],
     patterns: [{ regex: '^\\.\\./(?!shared/)', message: 'src/webview imports only its own folder and src/shared.' }],
   }),
+  // A webview with its own folder (the report): the same rule, one level deeper.
+  zone(['src/webview/*/**/*.ts'], {
+    paths: [vscode],
+    patterns: [{ regex: '^\\.\\./(?!\\.\\./shared/)', message: 'a webview folder imports only itself and src/shared.' }],
+  }),
 );

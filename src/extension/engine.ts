@@ -5,7 +5,7 @@ import { rerankResults, type ResultsSource } from '../core/pipeline';
 import { resolveModelLocation } from '../core/scoring/model-location';
 import { ScoringWorker } from '../core/scoring/worker-client';
 import type { ModelSpec } from '../shared/model-spec';
-import type { Progress } from '../shared/worker-protocol';
+import type { Progress, WorkerMethod, WorkerParams, WorkerResult } from '../shared/worker-protocol';
 import type { Settings } from './settings';
 import type { RerankSession } from './session';
 
@@ -62,7 +62,7 @@ export class RerankEngine implements vscode.Disposable {
     const abort = new AbortController();
     const cancel = token.onCancellationRequested(() => abort.abort());
     try {
-      const worker = (this.worker ??= new ScoringWorker({ workerPath: this.context.asAbsolutePath(join('dist', 'worker.js')) }));
+      const worker = this.scoringWorker();
       const run = await rerankResults(readable, {
         onFileError: 'skip',
         query,
@@ -99,6 +99,21 @@ export class RerankEngine implements vscode.Disposable {
     } finally {
       cancel.dispose();
     }
+  }
+
+  /** Runs a worker method (an evaluation, one query of it) with the editor's cancellation and progress. */
+  async call<M extends WorkerMethod>(method: M, params: WorkerParams<M>, token: vscode.CancellationToken, onProgress: (p: Progress) => void): Promise<WorkerResult<M>> {
+    const abort = new AbortController();
+    const cancel = token.onCancellationRequested(() => abort.abort());
+    try {
+      return await this.scoringWorker().call(method, params, { signal: abort.signal, onProgress });
+    } finally {
+      cancel.dispose();
+    }
+  }
+
+  private scoringWorker(): ScoringWorker {
+    return (this.worker ??= new ScoringWorker({ workerPath: this.context.asAbsolutePath(join('dist', 'worker.js')) }));
   }
 
   /** Stops the worker (pending work is cancelled first), waiting at most ~2 s. */

@@ -1,11 +1,15 @@
 import * as vscode from 'vscode';
 import { ANSWER_VIEW_TYPE } from '../shared/answer-protocol';
+import { REPORT_VIEW_TYPE, type ExportFormat } from '../shared/report-protocol';
 import { AnswerPanel } from './ask/answer-panel';
 import { AskController } from './ask/ask-controller';
 import { ApiKeys } from './ask/api-key';
 import { ChunkDocuments, CHUNK_SCHEME } from './chunks';
 import { Commands, HAS_RESULTS, VIEW_ID } from './commands';
 import { RerankEngine } from './engine';
+import { evaluateCommand, type EvaluateArgs } from './evaluate/evaluate-command';
+import { exportEvaluation, openEvaluationQuery } from './evaluate/report-actions';
+import { ReportPanel } from './evaluate/report-panel';
 import { exportResults } from './export-results';
 import { revealSource } from './open-source';
 import { rerankCommand, type RerankArgs } from './rerank-command';
@@ -19,6 +23,7 @@ export interface RerankLensApi {
   current(): RerankSession | undefined;
   tree: ResultsTree;
   panel: AnswerPanel;
+  report: ReportPanel;
   /** Where the extension writes (its log and global storage): lets tests prove no secret lands there. */
   storage: { logUri: vscode.Uri; globalStorageUri: vscode.Uri };
 }
@@ -65,6 +70,17 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
   context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(ANSWER_VIEW_TYPE, {
       deserializeWebviewPanel: async (webviewPanel) => panel.restore(webviewPanel),
+    }),
+  );
+
+  const report = new ReportPanel(context);
+  const evalDeps = { ...deps, report };
+  context.subscriptions.push(
+    report,
+    vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, { deserializeWebviewPanel: async (webviewPanel) => report.restore(webviewPanel) }),
+    report.onMessage((message) => {
+      if (message.type === 'openQuery') void openEvaluationQuery(evalDeps, message.queryId);
+      else void exportEvaluation(report.current, message.format);
     }),
   );
 
@@ -115,13 +131,17 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
       await keys.clear();
       void vscode.window.showInformationMessage('Rerank Lens: API key removed.');
     },
+    [Commands.evaluate]: (args?: EvaluateArgs) => evaluateCommand(evalDeps, args ?? {}),
+    [Commands.exportEvaluation]: (format?: ExportFormat, target?: vscode.Uri) =>
+      exportEvaluation(report.current, format === 'json' ? 'json' : 'markdown', target instanceof vscode.Uri ? target : undefined),
+    [Commands.openEvaluationQuery]: (queryId?: string) => (typeof queryId === 'string' ? openEvaluationQuery(evalDeps, queryId) : undefined),
   };
   for (const [id, handler] of Object.entries(handlers)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
   }
 
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms`);
-  return { current: () => tree.current, tree, panel, storage: { logUri: context.logUri, globalStorageUri: context.globalStorageUri } };
+  return { current: () => tree.current, tree, panel, report, storage: { logUri: context.logUri, globalStorageUri: context.globalStorageUri } };
 }
 
 let activeEngine: RerankEngine | undefined;

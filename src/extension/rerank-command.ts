@@ -108,7 +108,7 @@ export function progressReporter(progress: vscode.Progress<{ message?: string; i
   };
 }
 
-async function showInputError(error: InputError, suffix?: string): Promise<void> {
+export async function showInputError(error: InputError, suffix?: string): Promise<void> {
   const actions: string[] = [];
   if (error.file && error.code !== 'not-found' && error.code !== 'bad-model') actions.push('Open File');
   if (error.code === 'offline' || error.code === 'bad-model' || error.code === 'download-failed') actions.push('Set Model Path');

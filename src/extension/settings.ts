@@ -42,6 +42,8 @@ export const SETTINGS = {
   maxLength: integer(DEFAULT_MAX_LENGTH, 16, 8192),
   allowRemoteModels: flag(true),
   resultsGlob: text(DEFAULT_GLOB),
+  'eval.k': integer(10, 1, 1000),
+  'eval.topN': integer(100, 1, 10000),
   'ask.baseURL': { ...text(OPENAI_BASE_URL), userOnly: true },
   'ask.model': text('gpt-4.1-mini'),
   'ask.temperature': optionalNumber(0, 2),
