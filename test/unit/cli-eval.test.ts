@@ -110,6 +110,8 @@ describe('rerank-lens eval', function () {
     assert.match(table.stdout, /^# Evaluation of run\.dense\.txt \+ run\.bm25\.txt\n/);
     assert.match(table.stdout, /\| RRF \(k = 60\) \| \*\*0\.906\*\* \|/);
     assert.doesNotMatch(table.stdout, /\| Reranked \|/);
+    const walkthrough = table.stdout.split('\n').slice(0, 10).join('\n');
+    assert.ok(readFileSync(join(REPO, 'README.md'), 'utf8').includes(walkthrough), 'the README\'s Evaluate walkthrough prints what the CLI prints');
   });
 
   it('reranks every query with the tiny model; the written run holds the cross-encoder scores and evaluates to the report', async () => {
