@@ -11,7 +11,7 @@
 // Screenshots go to test-results/: eval-report.png (the default light theme), eval-report-dark.png, eval-report-hc.png,
 // eval-tree.png (the clicked query in the tree), eval-failure.png when a check fails.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import {
@@ -38,6 +38,7 @@ const SHOTS = {
   tree: join(RESULTS_DIR, 'eval-tree.png'),
 };
 const FAILURE_SCREENSHOT = join(RESULTS_DIR, 'eval-failure.png');
+const HOSTILE = 'Is <img src=x onerror="window.__pwned=1"> <b>bold</b> <script>window.__pwned=1</script> safe?';
 const RUN_ROWS = '.quick-input-list .monaco-list[aria-label*="runs to evaluate"] .monaco-list-row';
 
 const { values: opts } = parseArgs({
@@ -105,6 +106,8 @@ let extensionsDir;
 let extensionDir;
 /** The packaged CLI's --json report of the same evaluation. */
 let expected;
+/** Content Security Policy violations logged by any frame. */
+const violations = [];
 
 try {
   await check('packages the VSIX and installs it into a fresh extensions folder', async () => {
@@ -113,6 +116,10 @@ try {
 
   const workspace = sampleWorkspace(resources);
   const evalDir = join(workspace, 'eval');
+  // A hostile query (in the copy only): its text must reach the report as text, never as markup.
+  appendFileSync(join(evalDir, 'queries.jsonl'), `${JSON.stringify({ _id: 'q24', text: HOSTILE })}\n`);
+  appendFileSync(join(evalDir, 'qrels', 'test.tsv'), 'q24\t5\t2\n');
+  appendFileSync(join(evalDir, 'run.dense.txt'), 'q24 Q0 5 1 0.9 lsa-dense\nq24 Q0 6 2 0.8 lsa-dense\n');
 
   await check("the installed copy's CLI evaluates the sample (the expected figures)", async () => {
     const { stdout } = await promisify(execFile)(
@@ -121,11 +128,18 @@ try {
       { cwd: evalDir, maxBuffer: 16 << 20 },
     );
     expected = JSON.parse(stdout);
-    assertEqual(expected.queries, 22, 'evaluated queries');
+    assertEqual(expected.queries, 23, 'evaluated queries (the sample\'s 22 and the hostile one)');
   });
 
   await check('code-server starts with the extension and the workbench loads', async () => {
-    page = await openWorkbench({ resources, workspace, extensionsDir, verbose: opts.verbose });
+    page = await openWorkbench({
+      resources,
+      workspace,
+      extensionsDir,
+      verbose: opts.verbose,
+      // The report's CSP allows nothing inline: a violation (Chart.js injecting a style, say) is logged here.
+      beforeOpen: async (p) => p.on('console', (m) => /Content Security Policy/.test(m.text()) && violations.push(m.text().slice(0, 300))),
+    });
     await page.locator('.activitybar .action-item .action-label[aria-label="Rerank Lens"]').waitFor({ timeout: 60_000 });
   });
 
@@ -171,6 +185,14 @@ try {
     assert(colours.reds > 50, `no bars in --vscode-charts-red (${colours.red}): ${JSON.stringify(colours)}`);
     const better = expected.perQuery.filter((q) => q.reranked['ndcg@10'] - q.input['ndcg@10'] > 1e-12).length;
     if (better) assert(colours.greens > 20, `no bars in --vscode-charts-green (${colours.green}): ${JSON.stringify(colours)}`);
+    const hostile = await report().locator('table.deltas tr[data-query="q24"] .qtext').textContent();
+    assertEqual(hostile, HOSTILE, 'the hostile query, shown as text');
+    const dom = await report().locator('body').evaluate(() => ({
+      elements: document.querySelectorAll('#report img, #report script, #report b').length,
+      pwned: /** @type {any} */ (window).__pwned ?? null,
+    }));
+    assertEqual(dom, { elements: 0, pwned: null }, 'markup from the query in the report');
+    assertEqual(violations, [], 'Content Security Policy violations');
     await page.screenshot({ path: SHOTS.first });
     console.log(`    screenshot: ${relative(process.cwd(), SHOTS.first)} (${colours.theme})`);
   });
@@ -222,6 +244,7 @@ try {
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
     await report().locator('table.metrics tbody tr').nth(4).waitFor({ timeout: 60_000 });
     assertEqual(await report().locator('table.metrics tbody tr th').allTextContents(), ['eval/run.bm25.txt', 'eval/run.dense.txt', 'Merged input', 'RRF (k = 60)', 'Reranked'], 'rows after reload');
+    assertEqual(violations, [], 'Content Security Policy violations');
   });
 } catch (err) {
   run.fail(err);
