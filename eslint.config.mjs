@@ -56,4 +56,10 @@ export default tseslint.config(
     paths: [vscode],
     patterns: [{ regex: '^\\.\\./(?!\\.\\./shared/)', message: 'a webview folder imports only itself and src/shared.' }],
   }),
+  {
+    // Test-only extensions in plain JS: VS Code loads them (and their suites) as CommonJS.
+    files: ['test/lm-*/**/*.js'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

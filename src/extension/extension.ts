@@ -4,15 +4,20 @@ import { REPORT_VIEW_TYPE, type ExportFormat } from '../shared/report-protocol';
 import { AnswerPanel } from './ask/answer-panel';
 import { AskController } from './ask/ask-controller';
 import { ApiKeys } from './ask/api-key';
-import { ChunkDocuments, CHUNK_SCHEME } from './chunks';
-import { Commands, HAS_RESULTS, VIEW_ID } from './commands';
+import { ChunkDocuments, CHUNK_SCHEME, chunkContext } from './chunks';
+import { ChunkView } from './chunk-view';
+import { Commands, HAS_RESULTS, ORIGINAL_ORDER, VIEW_ID } from './commands';
+import { readConfig, SECTION } from './config';
 import { RerankEngine } from './engine';
 import { evaluateCommand, type EvaluateArgs } from './evaluate/evaluate-command';
 import { exportEvaluation, openEvaluationQuery } from './evaluate/report-actions';
 import { ReportPanel } from './evaluate/report-panel';
 import { exportResults } from './export-results';
 import { revealSource } from './open-source';
+import { describeOrder, RERANKED, type OrderView } from './order';
+import { pickOriginalOrder } from './order-picker';
 import { rerankCommand, type RerankArgs } from './rerank-command';
+import { RowDecorations } from './row-decorations';
 import type { RankedDocument } from '../core/rerank';
 import type { RerankSession } from './session';
 import { StatusItem } from './status';
@@ -24,6 +29,7 @@ export interface RerankLensApi {
   tree: ResultsTree;
   panel: AnswerPanel;
   report: ReportPanel;
+  chunkView: ChunkView;
   /** Where the extension writes (its log and global storage): lets tests prove no secret lands there. */
   storage: { logUri: vscode.Uri; globalStorageUri: vscode.Uri };
 }
@@ -34,22 +40,53 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
   const tree = new ResultsTree();
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   const chunks = new ChunkDocuments();
+  const chunkView = new ChunkView(chunks);
   const status = new StatusItem();
   const engine = (activeEngine = new RerankEngine(context, log));
-  context.subscriptions.push(log, tree, view, chunks, status, engine);
+  context.subscriptions.push(log, tree, view, chunks, chunkView, status, engine);
   context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(CHUNK_SCHEME, chunks));
+  context.subscriptions.push(vscode.window.registerFileDecorationProvider(new RowDecorations()));
 
+  /** The view's description and the title toggle follow the tree's order. */
+  const showOrder = () => {
+    const order = tree.order;
+    view.description = order.kind === 'reranked' ? undefined : describeOrder(order);
+    void vscode.commands.executeCommand('setContext', ORIGINAL_ORDER, order.kind !== 'reranked');
+  };
+  const setOrder = (order: OrderView) => {
+    tree.setOrder(order);
+    showOrder();
+  };
   const show = (session: RerankSession) => {
     chunks.reset();
     tree.show(session);
+    showOrder(); // a file that is no longer reranked falls back to the merged order
     void vscode.commands.executeCommand('setContext', HAS_RESULTS, true);
     view.message = session.warnings.length ? `${session.warnings.length} warning(s): see the Rerank Lens log.` : undefined;
     void vscode.commands.executeCommand(`${VIEW_ID}.focus`);
   };
   const deps = { context, engine, log, status, current: () => tree.current, show };
 
-  const openChunk = async (doc: RankedDocument) =>
-    vscode.window.showTextDocument(await vscode.workspace.openTextDocument(chunks.uriFor(doc)), { preview: true, viewColumn: vscode.ViewColumn.One });
+  // The cut (top k, thresholds) applies at once to the results on screen, without reranking.
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      const session = tree.current;
+      if (!session || !['topK', 'minScore', 'minProbability'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) return;
+      const config = readConfig();
+      const updated = { ...session, topK: config.topK, threshold: { minScore: config.minScore, minProbability: config.minProbability } };
+      tree.show(updated);
+      chunks.refresh(chunkContext(updated));
+    }),
+  );
+
+  const openChunk = async (doc: RankedDocument) => {
+    const session = tree.current;
+    if (!session) return undefined;
+    const document = await vscode.workspace.openTextDocument(chunks.uriFor(doc, chunkContext(session)));
+    const editor = await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.One });
+    chunkView.decorate(editor);
+    return editor;
+  };
   const panel = new AnswerPanel(context);
   const keys = new ApiKeys(context.secrets);
   const asker = new AskController({
@@ -84,8 +121,12 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
     }),
   );
 
-  /** The document a command applies to: the node it was invoked on, else the tree's selection. */
-  const target = (node?: ResultNode) => {
+  /** The document a command applies to: the node it was invoked on, the chunk editor's URI (editor title), else the tree's selection. */
+  const target = (node?: ResultNode | vscode.Uri): Extract<ResultNode, { kind: 'document' | 'source' | 'field' }> | undefined => {
+    if (node instanceof vscode.Uri) {
+      const entry = chunks.entryAt(node);
+      return entry && { kind: 'document', doc: entry.doc, top: false };
+    }
     const n = node ?? view.selection[0];
     return n && (n.kind === 'document' || n.kind === 'source' || n.kind === 'field') ? n : undefined;
   };
@@ -104,22 +145,29 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
     [Commands.rerankAgain]: (args?: { query?: string }) =>
       withSession((s) => rerankCommand(deps, { files: s.files, query: args?.query })),
     [Commands.exportResults]: (uri?: vscode.Uri) => withSession((s) => exportResults(s, uri)),
-    [Commands.openChunk]: async (node?: ResultNode) => {
+    [Commands.openChunk]: async (node?: ResultNode | vscode.Uri) => {
       const t = target(node);
       return t ? openChunk(t.doc) : undefined;
     },
-    [Commands.revealInSource]: (node?: ResultNode) =>
+    [Commands.revealInSource]: (node?: ResultNode | vscode.Uri) =>
       withSession(async (s) => {
         const t = target(node);
         if (!t) return;
         await revealSource(t.kind === 'source' ? t.source : t.doc.sources[t.doc.sources.length - 1], s.files, s.fileNames);
       }),
-    [Commands.copyText]: async (node?: ResultNode) => {
+    [Commands.copyText]: async (node?: ResultNode | vscode.Uri) => {
       const t = target(node);
       if (!t) return;
       await vscode.env.clipboard.writeText(t.doc.text);
       vscode.window.setStatusBarMessage('$(copy) Chunk text copied', 2000);
     },
+    [Commands.showOriginalOrder]: (args?: unknown) =>
+      withSession(async (s) => {
+        const order = await pickOriginalOrder(s, args);
+        if (order) setOrder(order);
+        return order;
+      }),
+    [Commands.showRerankedOrder]: () => setOrder(RERANKED),
     [Commands.showLog]: () => log.show(),
     [Commands.ask]: (args?: { query?: string }) => asker.ask(args?.query),
     [Commands.stopAsk]: () => asker.stopAll(),
@@ -141,7 +189,7 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
   }
 
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms`);
-  return { current: () => tree.current, tree, panel, report, storage: { logUri: context.logUri, globalStorageUri: context.globalStorageUri } };
+  return { current: () => tree.current, tree, panel, chunkView, report, storage: { logUri: context.logUri, globalStorageUri: context.globalStorageUri } };
 }
 
 let activeEngine: RerankEngine | undefined;

@@ -197,6 +197,29 @@ describe('rerank-lens eval', function () {
     assert.match(unknown.stderr, /q01-results\.json:1:\d+: the query "Not a query of the set" is not in queries\.jsonl/);
   });
 
+  it('reads a file of several result sets (OpenInference retriever spans), one query each', async () => {
+    const corpus = (await readBeirCorpus(join(DIR, 'corpus.jsonl'))).entries;
+    const queries = (await readBeirQueries(join(DIR, 'queries.jsonl'))).entries;
+    const dense = await readTrecRunFile(join(DIR, 'run.dense.txt'));
+    const span = (qid: string) => ({
+      name: 'retrieve',
+      span_kind: 'RETRIEVER',
+      attributes: {
+        'openinference.span.kind': 'RETRIEVER',
+        'input.value': queries.get(qid)!.text,
+        'retrieval.documents': dense.queries.get(qid)!.map((e) => ({ 'document.id': e.docId, 'document.content': corpus.get(e.docId)!.text, 'document.score': e.score })),
+      },
+    });
+    const file = join(tmp, 'spans.json');
+    await writeFile(file, JSON.stringify([span('q02'), span('q05')], null, 2));
+    const run = await cli([...INPUTS, '--run', file, '--no-rerank', '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    const fromSpans = JSON.parse(run.stdout) as Json;
+    const fromTrec = JSON.parse((await cli([...INPUTS, '--run', 'run.dense.txt', '--no-rerank', '--json'])).stdout) as Json;
+    for (const qid of ['q02', 'q05']) assert.deepEqual(fromSpans.perQuery.find((p) => p.id === qid)!.input, fromTrec.perQuery.find((p) => p.id === qid)!.input, qid);
+    assert.ok(Object.values(fromSpans.perQuery.find((p) => p.id === 'q01')!.input).every((v) => v === 0), 'a judged query no span holds is an empty ranking');
+  });
+
   const bad: [string, (dir: string) => Promise<string[]>, RegExp][] = [
     ['a run given as qrels', async () => [...INPUTS.slice(0, 4), '--qrels', 'run.bm25.txt', '--run', 'run.dense.txt'], /^rerank-lens: run\.bm25\.txt:1: this looks like a TREC run line/m],
     [

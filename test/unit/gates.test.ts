@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,6 +84,13 @@ describe('sniffing candidate files', () => {
     assert.ok(!looksLikeResults('{"name": "rerank-lens", "version": "0.1.0", "scripts": {"test": "mocha"}}'));
     assert.ok(!looksLikeResults('{"compilerOptions": {"strict": true}}'));
     assert.ok(!looksLikeResults('id,text\n1,hello'));
+  });
+
+  it('offers every sample shape (only its first 4 KB read)', async () => {
+    const dir = join(SAMPLE, 'formats');
+    const files = readdirSync(dir).filter((f) => /\.(json|jsonl|ndjson)$/.test(f));
+    assert.ok(files.length >= 20, `${files.length} sample shapes`);
+    for (const file of files) assert.ok(looksLikeResults(await readHead(join(dir, file))), file);
   });
 
   it('finds a stored query at the top of a wrapper file, and nothing elsewhere', () => {

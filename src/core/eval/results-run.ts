@@ -20,8 +20,8 @@ export async function readResultsRun(
   files: EvalFiles,
 ): Promise<{ run: RunSource; check: (corpus: ReadonlySet<string>) => void }> {
   const read = await readResultsFile(file.path, { displayName: file.name });
-  // Files with several result sets (one per query) carry them in `resultSets`; older readers give one.
-  const sets: ResultSetLike[] = 'resultSets' in read && Array.isArray(read.resultSets) ? (read.resultSets as ResultSetLike[]) : [read];
+  // One result set per query (Chroma, _msearch, OpenInference spans…), or a single set.
+  const sets: ResultSetLike[] = read.resultSets.length ? read.resultSets : [read];
   const byText = new Map<string, string>();
   for (const q of queries.values()) if (!byText.has(normalize(q.text))) byText.set(normalize(q.text), q.id);
 

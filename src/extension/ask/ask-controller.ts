@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { isChatError, type ChatError } from '../../core/ask/chat';
 import { buildMessages, type ContextDocument } from '../../core/ask/prompt';
+import { applyCut, describeThreshold } from '../../core/threshold';
 import type { ErrorAction, Turn } from '../../shared/answer-protocol';
 import { documentLabels } from '../labels';
 import type { RerankSession } from '../session';
@@ -55,7 +56,19 @@ export class AskController implements vscode.Disposable {
       if (answer === rerank) await vscode.commands.executeCommand('rerankLens.rerank');
       return undefined;
     }
-    const top = session.documents.slice(0, session.topK);
+    // Only what clears every cut: the top k, and of those the ones above the threshold settings.
+    const top = applyCut(session.documents, { topK: session.topK, ...session.threshold }).kept;
+    if (top.length === 0) {
+      const open = 'Open Settings';
+      void vscode.window
+        .showWarningMessage(
+          `Rerank Lens: no document is above the threshold (${describeThreshold(session.threshold)}), so there is nothing to ask about. ` +
+            'Lower rerankLens.minScore or rerankLens.minProbability.',
+          open,
+        )
+        .then((answer) => answer === open && vscode.commands.executeCommand('workbench.action.openSettings', 'rerankLens.min'));
+      return undefined;
+    }
     const labels = documentLabels(session.documents);
     const documents: ContextDocument[] = top.map((d) => ({
       id: d.id,

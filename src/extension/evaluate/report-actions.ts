@@ -50,6 +50,7 @@ export async function openEvaluationQuery(deps: EvaluateDeps, queryId: string): 
           fileNames: files.runs.map((r) => r.name),
           documents: rankByScore(documents, result.scores),
           topK: config.topK,
+          threshold: { minScore: config.minScore, minProbability: config.minProbability },
           elapsedMs: performance.now() - started,
           warnings: [],
         };
