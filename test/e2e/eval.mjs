@@ -229,11 +229,14 @@ try {
   await check('Export Markdown… saves the report through the save dialog', async () => {
     const target = join(workspace, 'eval-e2e-report.md');
     await report().locator('button[data-command="export-markdown"]').click();
+    // code-server's save dialog is a quick input holding a path: type ours, wait until it shows, accept.
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Export the evaluation report' }).waitFor({ timeout: 20_000 });
     const input = page.locator(QUICK_INPUT);
-    await input.waitFor({ timeout: 15_000 });
     await input.fill(target);
+    await page.waitForFunction((t) => document.querySelector('.quick-input-widget .quick-input-box input')?.value === t, target);
     await page.keyboard.press('Enter');
-    for (let i = 0; i < 50 && !existsSync(target); i++) await new Promise((r) => setTimeout(r, 200));
+    await input.waitFor({ state: 'hidden', timeout: 20_000 });
+    for (let i = 0; i < 100 && !existsSync(target); i++) await new Promise((r) => setTimeout(r, 200));
     const text = readFileSync(target, 'utf8');
     assert(text.startsWith('# Evaluation of run.bm25.txt + run.dense.txt'), `unexpected start: ${text.slice(0, 80)}`);
     assert(text.includes(`| Reranked | ${expected.reranked['ndcg@10'].toFixed(3)}`) || text.includes(`| Reranked | **${expected.reranked['ndcg@10'].toFixed(3)}**`), 'the reranked row');
