@@ -14,6 +14,9 @@ export const Commands = {
   showAnswers: 'rerankLens.showAnswers',
   setApiKey: 'rerankLens.setApiKey',
   clearApiKey: 'rerankLens.clearApiKey',
+  evaluate: 'rerankLens.evaluate',
+  exportEvaluation: 'rerankLens.exportEvaluation',
+  openEvaluationQuery: 'rerankLens.openEvaluationQuery',
 } as const;
 
 export const VIEW_ID = 'rerankLens.results';

@@ -8,7 +8,7 @@ import { readInWorker } from '../core/reader/client';
 import { resolveModelLocation } from '../core/scoring/model-location';
 import { ScoringWorker } from '../core/scoring/worker-client';
 import type { ModelSpec } from '../shared/model-spec';
-import type { Progress } from '../shared/worker-protocol';
+import type { Progress, WorkerMethod, WorkerParams, WorkerResult } from '../shared/worker-protocol';
 import type { Settings } from './settings';
 import { fileRead, type RerankSession } from './session';
 
@@ -99,7 +99,7 @@ export class RerankEngine implements vscode.Disposable {
     try {
       const loaded = mergeSelection(read, selection);
       for (const warning of loaded.merged.warnings) this.log.warn(warning);
-      const worker = (this.worker ??= new ScoringWorker({ workerPath: this.context.asAbsolutePath(join('dist', 'worker.js')) }));
+      const worker = this.scoringWorker();
       const run = await scoreLoaded(loaded, {
         query,
         signal: abort.signal,
@@ -132,6 +132,21 @@ export class RerankEngine implements vscode.Disposable {
     } finally {
       cancel.dispose();
     }
+  }
+
+  /** Runs a worker method (an evaluation, one query of it) with the editor's cancellation and progress. */
+  async call<M extends WorkerMethod>(method: M, params: WorkerParams<M>, token: vscode.CancellationToken, onProgress: (p: Progress) => void): Promise<WorkerResult<M>> {
+    const abort = new AbortController();
+    const cancel = token.onCancellationRequested(() => abort.abort());
+    try {
+      return await this.scoringWorker().call(method, params, { signal: abort.signal, onProgress });
+    } finally {
+      cancel.dispose();
+    }
+  }
+
+  private scoringWorker(): ScoringWorker {
+    return (this.worker ??= new ScoringWorker({ workerPath: this.context.asAbsolutePath(join('dist', 'worker.js')) }));
   }
 
   /** Stops the worker (pending work is cancelled first), waiting at most ~2 s. */

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ANSWER_VIEW_TYPE } from '../shared/answer-protocol';
+import { REPORT_VIEW_TYPE, type ExportFormat } from '../shared/report-protocol';
 import { AnswerPanel } from './ask/answer-panel';
 import { AskController } from './ask/ask-controller';
 import { ApiKeys } from './ask/api-key';
@@ -8,6 +9,9 @@ import { ChunkView } from './chunk-view';
 import { Commands, HAS_RESULTS, ORIGINAL_ORDER, VIEW_ID } from './commands';
 import { readConfig, SECTION } from './config';
 import { RerankEngine } from './engine';
+import { evaluateCommand, type EvaluateArgs } from './evaluate/evaluate-command';
+import { exportEvaluation, openEvaluationQuery } from './evaluate/report-actions';
+import { ReportPanel } from './evaluate/report-panel';
 import { exportResults } from './export-results';
 import { revealSource } from './open-source';
 import { describeOrder, RERANKED, type OrderView } from './order';
@@ -24,6 +28,7 @@ export interface RerankLensApi {
   current(): RerankSession | undefined;
   tree: ResultsTree;
   panel: AnswerPanel;
+  report: ReportPanel;
   chunkView: ChunkView;
   /** Where the extension writes (its log and global storage): lets tests prove no secret lands there. */
   storage: { logUri: vscode.Uri; globalStorageUri: vscode.Uri };
@@ -105,6 +110,17 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
     }),
   );
 
+  const report = new ReportPanel(context);
+  const evalDeps = { ...deps, report };
+  context.subscriptions.push(
+    report,
+    vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, { deserializeWebviewPanel: async (webviewPanel) => report.restore(webviewPanel) }),
+    report.onMessage((message) => {
+      if (message.type === 'openQuery') void openEvaluationQuery(evalDeps, message.queryId);
+      else void exportEvaluation(report.current, message.format);
+    }),
+  );
+
   /** The document a command applies to: the node it was invoked on, the chunk editor's URI (editor title), else the tree's selection. */
   const target = (node?: ResultNode | vscode.Uri): Extract<ResultNode, { kind: 'document' | 'source' | 'field' }> | undefined => {
     if (node instanceof vscode.Uri) {
@@ -163,13 +179,17 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
       await keys.clear();
       void vscode.window.showInformationMessage('Rerank Lens: API key removed.');
     },
+    [Commands.evaluate]: (args?: EvaluateArgs) => evaluateCommand(evalDeps, args ?? {}),
+    [Commands.exportEvaluation]: (format?: ExportFormat, target?: vscode.Uri) =>
+      exportEvaluation(report.current, format === 'json' ? 'json' : 'markdown', target instanceof vscode.Uri ? target : undefined),
+    [Commands.openEvaluationQuery]: (queryId?: string) => (typeof queryId === 'string' ? openEvaluationQuery(evalDeps, queryId) : undefined),
   };
   for (const [id, handler] of Object.entries(handlers)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
   }
 
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms`);
-  return { current: () => tree.current, tree, panel, chunkView, storage: { logUri: context.logUri, globalStorageUri: context.globalStorageUri } };
+  return { current: () => tree.current, tree, panel, chunkView, report, storage: { logUri: context.logUri, globalStorageUri: context.globalStorageUri } };
 }
 
 let activeEngine: RerankEngine | undefined;

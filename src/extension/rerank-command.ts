@@ -102,7 +102,7 @@ async function guarded<T>(deps: RerankDeps, step: () => Promise<T>): Promise<T |
   }
 }
 
-async function showInputError(error: InputError, suffix?: string): Promise<void> {
+export async function showInputError(error: InputError, suffix?: string): Promise<void> {
   const actions: string[] = [];
   if (error.file && !['not-found', 'bad-model', 'too-large'].includes(error.code)) actions.push('Open File');
   if (error.code === 'offline' || error.code === 'bad-model' || error.code === 'download-failed') actions.push('Set Model Path');

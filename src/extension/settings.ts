@@ -64,6 +64,8 @@ export const SETTINGS = {
   resultsGlob: text(DEFAULT_GLOB),
   fields,
   maxFileSizeMB: integer(DEFAULT_MAX_MB, 1, LARGEST_MAX_MB),
+  'eval.k': integer(10, 1, 1000),
+  'eval.topN': integer(100, 1, 10000),
   'ask.baseURL': { ...text(OPENAI_BASE_URL), userOnly: true },
   'ask.model': text('gpt-4.1-mini'),
   'ask.temperature': optionalNumber(0, 2),

@@ -2,11 +2,12 @@
  * Messages between the scoring worker and its clients (the extension host, the CLI). Written as a
  * request → response map: a method's reply type follows from its request at compile time, on both sides.
  */
+import type { CandidateDocument, EvalFiles, EvalOutcome, EvalSettings } from './eval-types';
 import type { ModelSpec } from './model-spec';
 
 export type Progress =
-  /** Reading (and parsing) a results file; `percent` only grows. */
-  | { phase: 'read'; file: string; percent: number }
+  /** Reading (and parsing) an input file; `percent`, where known, only grows. */
+  | { phase: 'read'; file: string; percent?: number }
   | { phase: 'download'; file: string; loaded: number; total: number; percent: number }
   | { phase: 'load' }
   | { phase: 'score'; done: number; total: number };
@@ -37,13 +38,32 @@ export interface WorkerMethods {
     { model: ModelSpec; query: string; documents: string[]; batchTokens?: number },
     { scores: number[]; timings: ScoreTimings },
   ];
+  /** Many queries' documents in one stream of length-sorted batches (evaluation): scores per set. */
+  scoreMany: [
+    { model: ModelSpec; sets: { query: string; documents: string[] }[]; batchTokens?: number },
+    { scores: number[][]; timings: ScoreTimings },
+  ];
+  /** A whole evaluation (read, check, rerank with `model` unless absent, metrics) off the caller's thread. */
+  evaluate: [{ files: EvalFiles; settings: EvalSettings; model?: ModelSpec }, EvalOutcome];
+  /** One query of an evaluation: its candidates (each run's top n) scored by `model`, as the tree shows them. */
+  rerankQuery: [
+    { files: EvalFiles; settings: EvalSettings; queryId: string; model: ModelSpec },
+    { query: string; documents: CandidateDocument[]; scores: number[]; timings: ScoreTimings },
+  ];
 }
 
 export type WorkerMethod = keyof WorkerMethods;
 export type WorkerParams<M extends WorkerMethod> = WorkerMethods[M][0];
 export type WorkerResult<M extends WorkerMethod> = WorkerMethods[M][1];
 
-export type WorkerErrorCode = 'bad-model' | 'offline' | 'download-failed' | 'out-of-memory' | 'internal';
+export type WorkerErrorCode = 'bad-model' | 'offline' | 'download-failed' | 'out-of-memory' | 'bad-input' | 'internal';
+
+/** What a `bad-input` error says about the input: the core's error code, the file and the position. */
+export interface InputErrorDetail {
+  code: string;
+  file?: string;
+  position?: { line: number; column: number };
+}
 
 /** A call of one method, correlated with its replies by `id`. */
 export type WorkerCall = CallOf<WorkerMethods>;
@@ -58,7 +78,7 @@ export type WorkerRequest =
 export type WorkerResponse =
   | { type: 'progress'; id: number; progress: Progress }
   | { type: 'result'; id: number; result: WorkerResult<WorkerMethod> }
-  | { type: 'error'; id: number; code: WorkerErrorCode; message: string }
+  | { type: 'error'; id: number; code: WorkerErrorCode; message: string; input?: InputErrorDetail }
   | { type: 'cancelled'; id: number }
   | { type: 'disposed' };
 

@@ -4,16 +4,20 @@
  * mid-run (terminate) would abort the whole process.
  */
 import { parentPort } from 'node:worker_threads';
-import { isInputError } from '../core/errors';
-import { CrossEncoder } from '../core/scoring/cross-encoder';
+import { isCancelled, isInputError } from '../core/errors';
+import { runEvaluation, type BatchScorer } from '../core/eval/pipeline';
+import { rerankQuery } from '../core/eval/query';
+import { CrossEncoder, type ScoringSet } from '../core/scoring/cross-encoder';
 import type { ModelSpec } from '../shared/model-spec';
-import type { WorkerCall, WorkerErrorCode, WorkerHandlers, WorkerRequest, WorkerResponse } from '../shared/worker-protocol';
+import type { InputErrorDetail, WorkerCall, WorkerErrorCode, WorkerHandlers, WorkerRequest, WorkerResponse } from '../shared/worker-protocol';
 
 const port = parentPort;
 if (!port) throw new Error('worker.js must run in a worker thread');
 
 let loaded: { key: string; encoder: CrossEncoder } | undefined;
 const cancelled = new Set<number>();
+/** Per running call: aborted by a cancel, so file reading stops as well as scoring. */
+const aborts = new Map<number, AbortController>();
 let queue: Promise<void> = Promise.resolve();
 
 const post = (message: WorkerResponse) => port.postMessage(message);
@@ -24,7 +28,22 @@ class Stopped extends Error {}
 interface CallContext {
   id: number;
   isCancelled: () => boolean;
+  signal: AbortSignal;
 }
+
+const scoreProgress = (id: number) => (done: number, total: number) => post({ type: 'progress', id, progress: { phase: 'score', done, total } });
+
+async function scoreSets(model: ModelSpec, { id, isCancelled }: CallContext, sets: ScoringSet[], batchTokens?: number) {
+  const started = performance.now();
+  const encoder = await load(model, id);
+  const loadMs = performance.now() - started;
+  const out = await encoder.scoreMany(sets, { batchTokens, shouldStop: isCancelled, onProgress: scoreProgress(id) });
+  if (out.stopped) throw new Stopped();
+  return { scores: out.scores, timings: { loadMs, tokenizeMs: out.tokenizeMs, inferenceMs: out.inferenceMs } };
+}
+
+/** scoreMany in this thread, as the evaluation pipeline's scorer. */
+const batchScorer = (model: ModelSpec, context: CallContext): BatchScorer => (sets) => scoreSets(model, context, sets);
 
 const handlers: WorkerHandlers<CallContext> = {
   load: async ({ model }, { id }) => {
@@ -39,16 +58,29 @@ const handlers: WorkerHandlers<CallContext> = {
     const out = await encoder.score(query, documents, {
       batchTokens,
       shouldStop: isCancelled,
-      onProgress: (done, total) => post({ type: 'progress', id, progress: { phase: 'score', done, total } }),
+      onProgress: scoreProgress(id),
     });
     if (out.stopped) throw new Stopped();
     return { scores: out.scores, timings: { loadMs, tokenizeMs: out.tokenizeMs, inferenceMs: out.inferenceMs } };
   },
+  scoreMany: ({ model, sets, batchTokens }, context) => scoreSets(model, context, sets, batchTokens),
+  evaluate: ({ files, settings, model }, context) =>
+    runEvaluation(files, settings, {
+      scorer: model && batchScorer(model, context),
+      signal: context.signal,
+      onProgress: (progress) => post({ type: 'progress', id: context.id, progress }),
+    }),
+  rerankQuery: ({ files, settings, queryId, model }, context) =>
+    rerankQuery(files, settings, queryId, batchScorer(model, context), {
+      signal: context.signal,
+      onProgress: (progress) => post({ type: 'progress', id: context.id, progress }),
+    }),
 };
 
 port.on('message', (request: WorkerRequest) => {
   if (request.type === 'cancel') {
     cancelled.add(request.id);
+    aborts.get(request.id)?.abort();
     return;
   }
   queue = queue.then(() => (request.type === 'dispose' ? dispose() : handle(request)));
@@ -64,14 +96,17 @@ async function handle(call: WorkerCall): Promise<void> {
   const { id } = call;
   try {
     if (cancelled.has(id)) return post({ type: 'cancelled', id });
+    const abort = new AbortController();
+    aborts.set(id, abort);
     const handler = handlers[call.method] as (params: WorkerCall['params'], context: CallContext) => Promise<unknown>;
-    const result = await handler(call.params, { id, isCancelled: () => cancelled.has(id) });
+    const result = await handler(call.params, { id, isCancelled: () => cancelled.has(id), signal: abort.signal });
     post({ type: 'result', id, result: result as Extract<WorkerResponse, { type: 'result' }>['result'] });
   } catch (err) {
-    if (err instanceof Stopped) post({ type: 'cancelled', id });
+    if (err instanceof Stopped || isCancelled(err)) post({ type: 'cancelled', id });
     else post({ type: 'error', id, ...describe(err) });
   } finally {
     cancelled.delete(id);
+    aborts.delete(id);
   }
 }
 
@@ -94,10 +129,14 @@ async function load(spec: ModelSpec, id: number): Promise<CrossEncoder> {
   return encoder;
 }
 
-function describe(err: unknown): { code: WorkerErrorCode; message: string } {
+function describe(err: unknown): { code: WorkerErrorCode; message: string; input?: InputErrorDetail } {
   if (isInputError(err)) {
-    const code = err.code === 'offline' || err.code === 'download-failed' || err.code === 'out-of-memory' ? err.code : 'bad-model';
-    return { code, message: err.message };
+    if (err.code === 'offline' || err.code === 'download-failed' || err.code === 'out-of-memory' || err.code === 'bad-model') {
+      return { code: err.code, message: err.message };
+    }
+    // An input file's mistake (evaluation): keep its code, file and position for "Open File".
+    const position = err.position && { line: err.position.line, column: err.position.column };
+    return { code: 'bad-input', message: err.message, input: { code: err.code, file: err.file, position } };
   }
   const message = err instanceof Error ? err.message : String(err);
   if (/bad_alloc|Failed to allocate|out of memory|Array buffer allocation failed/i.test(message)) {

@@ -35,6 +35,23 @@ export interface ScoreOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** One query and the documents to score against it. */
+export interface ScoringSet {
+  query: string;
+  documents: readonly string[];
+}
+
+/** Pairs encoded at a time by scoreMany (a few MB of token ids). */
+export const DEFAULT_CHUNK_PAIRS = 4096;
+
+export interface ScoreManyOutput {
+  /** Raw logits per set, in the order of the sets and of their documents. Empty when stopped. */
+  scores: number[][];
+  stopped: boolean;
+  tokenizeMs: number;
+  inferenceMs: number;
+}
+
 export interface ScoreOutput {
   /** Raw logits, in the order of the documents given. Empty when stopped. */
   scores: number[];
@@ -133,21 +150,67 @@ export class CrossEncoder {
     const t0 = performance.now();
     const pairs = this.encode(query, documents);
     const tokenizeMs = performance.now() - t0;
-    const scores = new Array<number>(pairs.length).fill(Number.NaN);
+    const run = await this.scoreEncoded(pairs, 0, pairs.length, options);
+    return { scores: run.scores, stopped: run.stopped, tokenizeMs, inferenceMs: run.inferenceMs };
+  }
+
+  /**
+   * Scores the documents of many queries as one stream of length-sorted micro-batches, so an evaluation
+   * pays no per-query cost: batches mix queries, and each query is tokenized once. Sets are taken in
+   * chunks of about `chunkPairs` pairs, which bounds the memory of encoded pairs on large runs while
+   * leaving batches as full as one big sort would.
+   */
+  async scoreMany(sets: readonly ScoringSet[], options: ScoreOptions & { chunkPairs?: number } = {}): Promise<ScoreManyOutput> {
+    const total = sets.reduce((n, s) => n + s.documents.length, 0);
+    const chunkPairs = options.chunkPairs ?? DEFAULT_CHUNK_PAIRS;
+    const scores: number[][] = [];
+    let tokenizeMs = 0;
+    let inferenceMs = 0;
     let done = 0;
+    for (let first = 0; first < sets.length; ) {
+      let last = first;
+      let size = 0;
+      while (last < sets.length && (last === first || size + sets[last].documents.length <= chunkPairs)) size += sets[last++].documents.length;
+      const t0 = performance.now();
+      const pairs = sets.slice(first, last).flatMap((s) => this.encode(s.query, s.documents));
+      tokenizeMs += performance.now() - t0;
+      const run = await this.scoreEncoded(pairs, done, total, options);
+      inferenceMs += run.inferenceMs;
+      if (run.stopped) return { scores: [], stopped: true, tokenizeMs, inferenceMs };
+      let offset = 0;
+      for (const set of sets.slice(first, last)) {
+        scores.push(run.scores.slice(offset, offset + set.documents.length));
+        offset += set.documents.length;
+      }
+      done += pairs.length;
+      first = last;
+    }
+    return { scores, stopped: false, tokenizeMs, inferenceMs };
+  }
+
+  /** Runs encoded pairs through the model in length-sorted micro-batches; progress counts from `before` of `total`. */
+  private async scoreEncoded(
+    pairs: readonly EncodedPair[],
+    before: number,
+    total: number,
+    options: ScoreOptions,
+  ): Promise<{ scores: number[]; stopped: boolean; inferenceMs: number }> {
+    const t0 = performance.now();
+    const scores = new Array<number>(pairs.length).fill(Number.NaN);
+    let done = before;
     const single = this.dtype === 'q8' && (options.singlePairQ8 ?? false);
     // A budget of one token puts every pair in a batch of its own (see lengthSortedBatches).
     const batchTokens = single ? 1 : (options.batchTokens ?? DEFAULT_BATCH_TOKENS);
     for (const batch of lengthSortedBatches(pairs, batchTokens)) {
       // Let the worker's message port deliver a pending cancel before starting the next batch.
       await new Promise((resolve) => setImmediate(resolve));
-      if (options.shouldStop?.()) return { scores: [], stopped: true, tokenizeMs, inferenceMs: performance.now() - t0 - tokenizeMs };
+      if (options.shouldStop?.()) return { scores: [], stopped: true, inferenceMs: performance.now() - t0 };
       const logits = await this.run(batch.map((i) => pairs[i]));
       batch.forEach((docIndex, row) => (scores[docIndex] = logits[row]));
       done += batch.length;
-      options.onProgress?.(done, pairs.length);
+      options.onProgress?.(done, total);
     }
-    return { scores, stopped: false, tokenizeMs, inferenceMs: performance.now() - t0 - tokenizeMs };
+    return { scores, stopped: false, inferenceMs: performance.now() - t0 };
   }
 
   /** One padded batch through the model; returns one logit per pair. */
