@@ -12,7 +12,10 @@ export const Commands = {
   showAnswers: 'rerankLens.showAnswers',
   setApiKey: 'rerankLens.setApiKey',
   clearApiKey: 'rerankLens.clearApiKey',
+  pickChatModel: 'rerankLens.pickChatModel',
 } as const;
 
 export const VIEW_ID = 'rerankLens.results';
+/** The `@rerank` chat participant (package.json contributes.chatParticipants). */
+export const PARTICIPANT_ID = 'rerankLens.chat';
 export const HAS_RESULTS = 'rerankLens.hasResults';

@@ -2,9 +2,14 @@ import * as vscode from 'vscode';
 import { ANSWER_VIEW_TYPE } from '../shared/answer-protocol';
 import { AnswerPanel } from './ask/answer-panel';
 import { AskController } from './ask/ask-controller';
+import { readAskConfig } from './ask/ask-config';
 import { ApiKeys } from './ask/api-key';
+import { LanguageModelChooser } from './ask/lm-models';
+import { registerChatParticipant } from './chat/participant';
 import { ChunkDocuments, CHUNK_SCHEME } from './chunks';
+import { SECTION } from './config';
 import { Commands, HAS_RESULTS, VIEW_ID } from './commands';
+import { CurrentFiles } from './current-files';
 import { RerankEngine } from './engine';
 import { exportResults } from './export-results';
 import { revealSource } from './open-source';
@@ -34,12 +39,15 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
   context.subscriptions.push(log, tree, view, chunks, status, engine);
   context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(CHUNK_SCHEME, chunks));
 
-  const show = (session: RerankSession) => {
+  const files = new CurrentFiles();
+  /** A new result in the tree; `focus`: move to the view (not when it came from the chat, where the user types). */
+  const show = (session: RerankSession, focus = true) => {
     chunks.reset();
     tree.show(session);
+    files.set(session.files);
     void vscode.commands.executeCommand('setContext', HAS_RESULTS, true);
     view.message = session.warnings.length ? `${session.warnings.length} warning(s): see the Rerank Lens log.` : undefined;
-    void vscode.commands.executeCommand(`${VIEW_ID}.focus`);
+    if (focus) void vscode.commands.executeCommand(`${VIEW_ID}.focus`);
   };
   const deps = { context, engine, log, status, current: () => tree.current, show };
 
@@ -47,9 +55,11 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
     vscode.window.showTextDocument(await vscode.workspace.openTextDocument(chunks.uriFor(doc)), { preview: true, viewColumn: vscode.ViewColumn.One });
   const panel = new AnswerPanel(context);
   const keys = new ApiKeys(context.secrets);
+  const models = new LanguageModelChooser(context.globalState);
   const asker = new AskController({
     panel,
     keys,
+    models,
     log,
     current: () => tree.current,
     revealDocument: async (id) => {
@@ -62,6 +72,16 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
     },
   });
   context.subscriptions.push(panel, asker);
+  const participant = registerChatParticipant(context, {
+    engine,
+    log,
+    status,
+    chunks,
+    files,
+    current: () => tree.current,
+    show: (session) => show(session, false),
+  });
+  if (participant) context.subscriptions.push(participant);
   context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(ANSWER_VIEW_TYPE, {
       deserializeWebviewPanel: async (webviewPanel) => panel.restore(webviewPanel),
@@ -115,6 +135,7 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
       await keys.clear();
       void vscode.window.showInformationMessage('Rerank Lens: API key removed.');
     },
+    [Commands.pickChatModel]: (given?: { vendor?: string; id?: string }) => pickChatModel(models, given),
   };
   for (const [id, handler] of Object.entries(handlers)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
@@ -122,6 +143,21 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
 
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms`);
   return { current: () => tree.current, tree, panel, storage: { logUri: context.logUri, globalStorageUri: context.globalStorageUri } };
+}
+
+/** "Choose Chat Model": the vscode.lm model Ask uses; says so when Ask is set to the OpenAI-compatible API. */
+async function pickChatModel(models: LanguageModelChooser, given?: { vendor?: string; id?: string }): Promise<string | undefined> {
+  const model = await models.pick(undefined, typeof given === 'object' && given ? given : undefined);
+  if (!model) return undefined;
+  if (readAskConfig().provider !== 'vscode-lm') {
+    const use = 'Use It for Ask';
+    void vscode.window
+      .showInformationMessage(`Rerank Lens: ${model.name} is chosen; Ask uses it once rerankLens.ask.provider is "vscode-lm".`, use)
+      .then(async (answer) => {
+        if (answer === use) await vscode.workspace.getConfiguration(SECTION).update('ask.provider', 'vscode-lm', vscode.ConfigurationTarget.Global);
+      });
+  }
+  return model.id;
 }
 
 let activeEngine: RerankEngine | undefined;

@@ -33,6 +33,14 @@ const optionalNumber = (min: number, max = Number.MAX_SAFE_INTEGER, whole = fals
   read: (raw) => (typeof raw === 'number' && raw >= min && raw <= max && (!whole || Number.isInteger(raw)) ? raw : null),
 });
 const dtype: Setting<Dtype> = { default: DEFAULT_DTYPE, read: (raw) => (isDtype(raw) ? raw : DEFAULT_DTYPE) };
+const choice = <T extends string>(values: readonly T[], fallback: T): Setting<T> => ({
+  default: fallback,
+  read: (raw) => (values.includes(raw as T) ? (raw as T) : fallback),
+});
+
+/** Where "Ask" gets its answer: an OpenAI-compatible API, or a language model VS Code provides (vscode.lm). */
+export const ASK_PROVIDERS = ['openai', 'vscode-lm'] as const;
+export type AskProvider = (typeof ASK_PROVIDERS)[number];
 
 export const SETTINGS = {
   model: text(DEFAULT_MODEL),
@@ -42,6 +50,7 @@ export const SETTINGS = {
   maxLength: integer(DEFAULT_MAX_LENGTH, 16, 8192),
   allowRemoteModels: flag(true),
   resultsGlob: text(DEFAULT_GLOB),
+  'ask.provider': choice<AskProvider>(ASK_PROVIDERS, 'openai'),
   'ask.baseURL': { ...text(OPENAI_BASE_URL), userOnly: true },
   'ask.model': text('gpt-4.1-mini'),
   'ask.temperature': optionalNumber(0, 2),
