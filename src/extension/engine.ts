@@ -24,6 +24,18 @@ const SHUTDOWN_WAIT_MS = 2000;
  */
 export class RerankEngine implements vscode.Disposable {
   private worker: ScoringWorker | undefined;
+  private running = 0;
+  private last: Progress | undefined;
+
+  /** True while a rerank runs (until the worker has answered, also after a cancel). */
+  get busy(): boolean {
+    return this.running > 0;
+  }
+
+  /** The latest progress the running rerank reported (undefined when idle): the view of tests and status. */
+  get progress(): Progress | undefined {
+    return this.busy ? this.last : undefined;
+  }
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -61,13 +73,18 @@ export class RerankEngine implements vscode.Disposable {
     const spec = this.modelSpec(config);
     const abort = new AbortController();
     const cancel = token.onCancellationRequested(() => abort.abort());
+    this.running++;
+    this.last = undefined;
     try {
       const worker = (this.worker ??= new ScoringWorker({ workerPath: this.context.asAbsolutePath(join('dist', 'worker.js')) }));
       const run = await rerankResults(readable, {
         onFileError: 'skip',
         query,
         signal: abort.signal,
-        onProgress,
+        onProgress: (p) => {
+          this.last = p;
+          onProgress(p);
+        },
         scorer: (q, documents, options) => {
           this.log.info(`Reranking ${documents.length} documents with ${spec.model} (${spec.dtype}) for query ${JSON.stringify(q)}`);
           return worker.score({ model: spec, query: q, documents, ...options });
@@ -97,6 +114,7 @@ export class RerankEngine implements vscode.Disposable {
         failed,
       };
     } finally {
+      this.running--;
       cancel.dispose();
     }
   }

@@ -24,6 +24,8 @@ export interface RerankLensApi {
   current(): RerankSession | undefined;
   tree: ResultsTree;
   panel: AnswerPanel;
+  /** Whether a rerank runs and how far it got (the chat participant's and the command's alike). */
+  engine: Pick<RerankEngine, 'busy' | 'progress'>;
   /** Where the extension writes (its log and global storage): lets tests prove no secret lands there. */
   storage: { logUri: vscode.Uri; globalStorageUri: vscode.Uri };
 }
@@ -108,7 +110,14 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
     [Commands.rerankAgain]: (args?: { query?: string }) =>
       withSession((s) => rerankCommand(deps, { files: s.files, query: args?.query })),
     [Commands.exportResults]: (uri?: vscode.Uri) => withSession((s) => exportResults(s, uri)),
-    [Commands.openChunk]: async (node?: ResultNode) => {
+    // A tree node, or `{ id }` of a current document (the chat's [n] citation links carry that).
+    [Commands.openChunk]: async (node?: ResultNode | { id: string | number }) => {
+      if (node && !('kind' in node)) {
+        const doc = tree.current?.documents.find((d) => String(d.id) === String(node.id));
+        if (doc) return openChunk(doc);
+        void vscode.window.showInformationMessage(`Rerank Lens: document ${String(node.id)} is not in the current results any more.`);
+        return undefined;
+      }
       const t = target(node);
       return t ? openChunk(t.doc) : undefined;
     },
@@ -142,7 +151,7 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
   }
 
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms`);
-  return { current: () => tree.current, tree, panel, storage: { logUri: context.logUri, globalStorageUri: context.globalStorageUri } };
+  return { current: () => tree.current, tree, panel, engine, storage: { logUri: context.logUri, globalStorageUri: context.globalStorageUri } };
 }
 
 /** "Choose Chat Model": the vscode.lm model Ask uses; says so when Ask is set to the OpenAI-compatible API. */

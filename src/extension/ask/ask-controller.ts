@@ -153,7 +153,7 @@ export class AskController implements vscode.Disposable {
         this.running.get(message.turnId)?.abort();
         return;
       case 'copy':
-        if (turn) await vscode.env.clipboard.writeText(turn.answer);
+        if (turn) await vscode.env.clipboard.writeText(this.deps.panel.answerOf(turn.id) ?? turn.answer);
         vscode.window.setStatusBarMessage('$(copy) Answer copied', 2000);
         return;
       case 'regenerate':

@@ -5,39 +5,34 @@ import { buildMessages } from '../../core/ask/prompt';
 import { movement, type RankedDocument } from '../../core/rerank';
 import { streamLanguageModel } from '../ask/lm-stream';
 import { answerDocuments, contextDocuments } from '../ask/top-documents';
-import { VIEW_ID } from '../commands';
+import { Commands, VIEW_ID } from '../commands';
 import { readConfig } from '../config';
-import { documentLabels, shortModelName } from '../labels';
+import { documentLabels, escapeMarkdown, shortModelName } from '../labels';
 import type { RerankSession } from '../session';
 import type { ChatDeps, ChatOutcome, RerankChatMetadata } from './chat-deps';
 
 /**
  * Answers `question` from the session's top documents with the Chat view's model, streaming Markdown. Each
  * top document is a reference (its chunk, the same read-only document the tree opens) and every `[n]` in
- * the answer becomes an anchor to chunk n, so a citation opens exactly what the model was given.
+ * the answer becomes a link to chunk n, so a citation opens exactly what the model was given.
  */
 export async function answerInChat(
   deps: ChatDeps,
   command: RerankChatMetadata['command'],
   session: RerankSession,
   question: string,
-  model: vscode.LanguageModelChat | undefined,
+  model: vscode.LanguageModelChat,
   stream: vscode.ChatResponseStream,
   token: vscode.CancellationToken,
 ): Promise<ChatOutcome> {
   const top = answerDocuments(session);
-  const uris = top.map((d) => deps.chunks.uriFor(d));
   const base: RerankChatMetadata = { command, outcome: 'answered', query: question, documents: top.map((d) => d.id) };
-  for (const uri of uris) stream.reference(uri);
-  if (!model) {
-    const error = 'No language model is available to answer. Pick one in the Chat view\'s model picker (an extension such as GitHub Copilot provides them); `/rerank` works without one.';
-    return { errorDetails: { message: error }, metadata: { ...base, outcome: 'failed', error } };
-  }
+  for (const doc of top) stream.reference(deps.chunks.uriFor(doc));
   const modelName = `${model.vendor}/${model.id}`;
   const messages = buildMessages(question, contextDocuments(top), readConfig()['ask.systemPrompt']);
+  // One kind of Markdown for the whole answer, so VS Code joins the parts into one flowing text.
   const citations = new CitationStream(top.length, (part) => {
-    if ('text' in part) stream.markdown(part.text);
-    else stream.anchor(uris[part.cite - 1], `[${part.cite}]`);
+    stream.markdown(citationMarkdown('text' in part ? part.text : citationLink(part.cite, top[part.cite - 1])));
   });
   deps.log.info(`Chat: asking ${model.name} (${modelName}) about ${top.length} documents`);
   try {
@@ -46,7 +41,10 @@ export async function answerInChat(
     deps.log.info(`Chat: answer of ${answer.length} characters`);
   } catch (err) {
     citations.end();
-    if (isChatError(err) && err.kind === 'cancelled') return { metadata: { ...base, outcome: 'cancelled', model: modelName } };
+    if (isChatError(err) && err.kind === 'cancelled') {
+      deps.log.info(`Chat: answer stopped after ${err.partial.length} characters`);
+      return { metadata: { ...base, outcome: 'cancelled', model: modelName } };
+    }
     const error = isChatError(err) ? err.message : `The answer failed: ${err instanceof Error ? err.message : String(err)}`;
     deps.log.warn(`Chat: ${error}`);
     return { errorDetails: { message: error }, metadata: { ...base, outcome: 'failed', model: modelName, error } };
@@ -60,13 +58,12 @@ export function listTop(deps: ChatDeps, session: RerankSession, stream: vscode.C
   const top = answerDocuments(session);
   const labels = documentLabels(session.documents);
   stream.markdown(`${summary(session)} The top ${top.length}:\n\n`);
-  top.forEach((doc, i) => {
-    const uri = deps.chunks.uriFor(doc);
-    stream.reference(uri);
-    stream.markdown(`${i + 1}. **${doc.score.toFixed(2)}** ${movement(doc.originalRank, doc.rank)} · `);
-    stream.anchor(uri, labels.get(doc) ?? String(doc.id));
-    stream.markdown(` · ${sources(doc)}\n`);
+  const rows = top.map((doc, i) => {
+    stream.reference(deps.chunks.uriFor(doc));
+    const label = `[${escapeMarkdown(labels.get(doc) ?? String(doc.id))}](${openChunkUri(doc)})`;
+    return `${i + 1}. **${doc.score.toFixed(2)}** ${movement(doc.originalRank, doc.rank)} · ${label} · ${sources(doc)}`;
   });
+  stream.markdown(citationMarkdown(`${rows.join('\n')}\n`));
   const below = session.documents.length - top.length;
   if (below > 0) stream.markdown(`\n${below} more below the top ${top.length}.\n`);
   showInTreeButton(stream);
@@ -81,6 +78,29 @@ export function summary(session: RerankSession): string {
 
 function sources(doc: RankedDocument): string {
   return doc.sources.map((s) => `\`${s.file.replace(/`/g, "'")}\` #${s.rank}`).join(', ');
+}
+
+/**
+ * Markdown whose only trusted command is opening a chunk of the current results by id: citations link to the
+ * chunks that way (VS Code 1.117's chat renders `stream.anchor` as the chunk's whole file name, and drops links
+ * to the chunks' own `rerank-lens-chunk:` URIs, a scheme its Markdown does not allow). The model's text goes
+ * in the same kind of Markdown so the parts join into one text; a link the model writes itself can at most
+ * open a chunk. HTML stays off.
+ */
+function citationMarkdown(value: string): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(value);
+  md.isTrusted = { enabledCommands: [Commands.openChunk] };
+  return md;
+}
+
+/** `[\[n\]](command:rerankLens.openChunk?{"id":…})`: citation n, its brackets part of the link, opening its chunk. */
+function citationLink(n: number, doc: RankedDocument): string {
+  // Escaped brackets: a bare `[` next to a link makes VS Code's streaming renderer "complete" a link that is not there.
+  return `[\\[${n}\\]](${openChunkUri(doc)})`;
+}
+
+function openChunkUri(doc: RankedDocument): string {
+  return `command:${Commands.openChunk}?${encodeURIComponent(JSON.stringify({ id: doc.id }))}`;
 }
 
 function showInTreeButton(stream: vscode.ChatResponseStream): void {

@@ -57,7 +57,7 @@ function commandOf(command: string | undefined): RerankChatMetadata['command'] {
 async function rerankAndAnswer(
   deps: ChatDeps,
   question: string,
-  model: vscode.LanguageModelChat | undefined,
+  model: vscode.LanguageModelChat,
   stream: vscode.ChatResponseStream,
   token: vscode.CancellationToken,
 ): Promise<ChatOutcome> {
@@ -86,7 +86,7 @@ async function rerankOnly(deps: ChatDeps, prompt: string, stream: vscode.ChatRes
 async function askOnly(
   deps: ChatDeps,
   prompt: string,
-  model: vscode.LanguageModelChat | undefined,
+  model: vscode.LanguageModelChat,
   stream: vscode.ChatResponseStream,
   token: vscode.CancellationToken,
 ): Promise<ChatOutcome> {
