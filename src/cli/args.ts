@@ -53,6 +53,17 @@ export function optionalInt(value: string | undefined, name: string): number | u
   return n;
 }
 
+/** A number option within [min, max], e.g. `--min-score=-2` (a negative value needs the `=` form). */
+export function optionalNumber(value: string | undefined, name: string, min = -Infinity, max = Infinity): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
+    const range = Number.isFinite(min) ? ` between ${min} and ${max}` : '';
+    throw new UsageError(`${name} must be a number${range}, got "${value}".`);
+  }
+  return n;
+}
+
 /** One self-overwriting progress line on stderr (only when it is a terminal). */
 export function showProgress(p: Progress): void {
   const line =

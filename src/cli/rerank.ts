@@ -3,8 +3,9 @@ import { parseArgs } from 'node:util';
 import { isInputError } from '../core/errors';
 import { rerankResults } from '../core/pipeline';
 import { toReport } from '../core/rerank';
+import { applyCut, hasThreshold, type Cut } from '../core/threshold';
 import { ScoringWorker } from '../core/scoring/worker-client';
-import { MODEL_OPTIONS, MODEL_USAGE, UsageError, clearProgress, modelSpecFromArgs, optionalInt, showProgress } from './args';
+import { MODEL_OPTIONS, MODEL_USAGE, UsageError, clearProgress, modelSpecFromArgs, optionalInt, optionalNumber, showProgress } from './args';
 import { formatTable } from './table';
 
 export const RERANK_USAGE = `Usage: rerank-lens rerank FILE... [--query TEXT] [options]
@@ -16,6 +17,9 @@ Options:
   -q, --query TEXT       the query (default: the "query" stored in a results file)
 ${MODEL_USAGE}
   -k, --top-k N          keep only the N best documents
+      --min-score X      keep only documents scoring at least X (raw logit; negative: --min-score=-2)
+      --min-probability P
+                         keep only documents with sigmoid(score) at least P (0–1)
       --json             print JSON instead of a table
   -h, --help             show this help`;
 
@@ -28,6 +32,8 @@ export async function rerankCommand(argv: string[], signal: AbortSignal): Promis
       ...MODEL_OPTIONS,
       query: { type: 'string', short: 'q' },
       'top-k': { type: 'string', short: 'k' },
+      'min-score': { type: 'string' },
+      'min-probability': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -37,7 +43,11 @@ export async function rerankCommand(argv: string[], signal: AbortSignal): Promis
     return 0;
   }
   if (files.length === 0) throw new UsageError('Name at least one results file.');
-  const topK = optionalInt(values['top-k'], '--top-k');
+  const cut: Cut = {
+    topK: optionalInt(values['top-k'], '--top-k'),
+    minScore: optionalNumber(values['min-score'], '--min-score') ?? null,
+    minProbability: optionalNumber(values['min-probability'], '--min-probability', 0, 1) ?? null,
+  };
   const { spec, name } = modelSpecFromArgs(values);
   const worker = new ScoringWorker({ workerPath: join(__dirname, 'worker.js') });
   try {
@@ -59,9 +69,20 @@ export async function rerankCommand(argv: string[], signal: AbortSignal): Promis
     clearProgress();
     for (const warning of run.merged.warnings) process.stderr.write(`warning: ${warning}\n`);
     if (values.json) {
-      process.stdout.write(JSON.stringify(toReport(run.query, name, run.ranked, topK), null, 2) + '\n');
+      // `results` holds what clears every cut (as with --top-k alone); `cut` says what was cut and how much.
+      const { kept, belowTopK, belowThreshold } = applyCut(run.ranked, cut);
+      const summary = {
+        ...cut,
+        topK: cut.topK ?? null,
+        total: run.ranked.length,
+        kept: kept.length,
+        belowTopK: belowTopK.length,
+        belowThreshold: belowThreshold.length,
+      };
+      const cutSome = cut.topK !== undefined || hasThreshold(cut);
+      process.stdout.write(JSON.stringify({ ...toReport(run.query, name, kept), ...(cutSome ? { cut: summary } : {}) }, null, 2) + '\n');
     } else {
-      process.stdout.write(formatTable(run.query, `${name} (${spec.dtype})`, run.ranked, topK, run.elapsedMs / 1000));
+      process.stdout.write(formatTable(run.query, `${name} (${spec.dtype})`, run.ranked, cut, run.elapsedMs / 1000));
     }
     return 0;
   } finally {

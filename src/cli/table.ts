@@ -1,8 +1,12 @@
 import { movement, type RankedDocument } from '../core/rerank';
+import { applyCut, describeThreshold, hasThreshold, type Cut } from '../core/threshold';
 
-/** A plain-text table for terminals: rank, score, movement, id, sources and the start of the text. */
-export function formatTable(query: string, model: string, ranked: readonly RankedDocument[], topK: number | undefined, seconds: number): string {
-  const shown = topK === undefined ? ranked : ranked.slice(0, topK);
+/**
+ * A plain-text table for terminals: rank, score, movement, id, sources and the start of the text, for the
+ * documents that clear the cut; with a threshold, a last line says how many were cut.
+ */
+export function formatTable(query: string, model: string, ranked: readonly RankedDocument[], cut: Cut, seconds: number): string {
+  const { kept: shown, belowThreshold } = applyCut(ranked, cut);
   const width = Math.max(60, Math.min(process.stdout.columns ?? 120, 160));
   const rows = shown.map((d) => ({
     rank: String(d.rank),
@@ -26,6 +30,9 @@ export function formatTable(query: string, model: string, ranked: readonly Ranke
     '',
     line(head),
     ...rows.map(line),
+    ...(hasThreshold(cut)
+      ? ['', `Kept ${shown.length} of ${ranked.length}${cut.topK === undefined ? '' : ` (top ${cut.topK})`}; ${belowThreshold.length} below the threshold (${describeThreshold(cut)}).`]
+      : []),
     '',
   ].join('\n');
 }

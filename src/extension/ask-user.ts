@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import type { Candidate } from './find-results';
 
 export async function pickFiles(candidates: readonly Candidate[]): Promise<vscode.Uri[] | undefined> {
-  const items = candidates.map((c) => ({
+  // The suggested files (one run's dense + sparse…) come first, so they are in view however many others there are.
+  const ordered = [...candidates.filter((c) => c.picked), ...candidates.filter((c) => !c.picked)];
+  const items = ordered.map((c) => ({
     label: vscode.workspace.asRelativePath(c.uri),
     description: c.picked ? 'suggested' : undefined,
     iconPath: vscode.ThemeIcon.File,

@@ -6,6 +6,8 @@ export const Commands = {
   openChunk: 'rerankLens.openChunk',
   revealInSource: 'rerankLens.revealInSource',
   copyText: 'rerankLens.copyText',
+  showOriginalOrder: 'rerankLens.showOriginalOrder',
+  showRerankedOrder: 'rerankLens.showRerankedOrder',
   showLog: 'rerankLens.showLog',
   ask: 'rerankLens.ask',
   stopAsk: 'rerankLens.stopAsk',
@@ -19,3 +21,5 @@ export const VIEW_ID = 'rerankLens.results';
 /** The `@rerank` chat participant (package.json contributes.chatParticipants). */
 export const PARTICIPANT_ID = 'rerankLens.chat';
 export const HAS_RESULTS = 'rerankLens.hasResults';
+/** True while the tree lists an original order (the view-title toggle shows "Show reranked order"). */
+export const ORIGINAL_ORDER = 'rerankLens.originalOrder';

@@ -108,6 +108,7 @@ export class RerankEngine implements vscode.Disposable {
           fileNames: sources.map((s) => s.name).filter((name) => read.has(name)),
           documents: run.ranked,
           topK: config.topK,
+          threshold: { minScore: config.minScore, minProbability: config.minProbability },
           elapsedMs: run.elapsedMs,
           warnings: run.merged.warnings,
         },

@@ -6,14 +6,18 @@ import { readAskConfig } from './ask/ask-config';
 import { ApiKeys } from './ask/api-key';
 import { LanguageModelChooser } from './ask/lm-models';
 import { registerChatParticipant } from './chat/participant';
-import { ChunkDocuments, CHUNK_SCHEME } from './chunks';
-import { SECTION } from './config';
-import { Commands, HAS_RESULTS, VIEW_ID } from './commands';
+import { ChunkDocuments, CHUNK_SCHEME, chunkContext } from './chunks';
+import { ChunkView } from './chunk-view';
+import { Commands, HAS_RESULTS, ORIGINAL_ORDER, VIEW_ID } from './commands';
+import { readConfig, SECTION } from './config';
 import { CurrentFiles } from './current-files';
 import { RerankEngine } from './engine';
 import { exportResults } from './export-results';
 import { revealSource } from './open-source';
+import { describeOrder, RERANKED, type OrderView } from './order';
+import { pickOriginalOrder } from './order-picker';
 import { rerankCommand, type RerankArgs } from './rerank-command';
+import { RowDecorations } from './row-decorations';
 import type { RankedDocument } from '../core/rerank';
 import type { RerankSession } from './session';
 import { StatusItem } from './status';
@@ -26,6 +30,7 @@ export interface RerankLensApi {
   panel: AnswerPanel;
   /** Whether a rerank runs and how far it got (the chat participant's and the command's alike). */
   engine: Pick<RerankEngine, 'busy' | 'progress'>;
+  chunkView: ChunkView;
   /** Where the extension writes (its log and global storage): lets tests prove no secret lands there. */
   storage: { logUri: vscode.Uri; globalStorageUri: vscode.Uri };
 }
@@ -36,25 +41,56 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
   const tree = new ResultsTree();
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   const chunks = new ChunkDocuments();
+  const chunkView = new ChunkView(chunks);
   const status = new StatusItem();
   const engine = (activeEngine = new RerankEngine(context, log));
-  context.subscriptions.push(log, tree, view, chunks, status, engine);
+  context.subscriptions.push(log, tree, view, chunks, chunkView, status, engine);
   context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(CHUNK_SCHEME, chunks));
+  context.subscriptions.push(vscode.window.registerFileDecorationProvider(new RowDecorations()));
 
+  /** The view's description and the title toggle follow the tree's order. */
+  const showOrder = () => {
+    const order = tree.order;
+    view.description = order.kind === 'reranked' ? undefined : describeOrder(order);
+    void vscode.commands.executeCommand('setContext', ORIGINAL_ORDER, order.kind !== 'reranked');
+  };
+  const setOrder = (order: OrderView) => {
+    tree.setOrder(order);
+    showOrder();
+  };
   const files = new CurrentFiles();
   /** A new result in the tree; `focus`: move to the view (not when it came from the chat, where the user types). */
   const show = (session: RerankSession, focus = true) => {
     chunks.reset();
     tree.show(session);
     files.set(session.files);
+    showOrder(); // a file that is no longer reranked falls back to the merged order
     void vscode.commands.executeCommand('setContext', HAS_RESULTS, true);
     view.message = session.warnings.length ? `${session.warnings.length} warning(s): see the Rerank Lens log.` : undefined;
     if (focus) void vscode.commands.executeCommand(`${VIEW_ID}.focus`);
   };
   const deps = { context, engine, log, status, current: () => tree.current, show };
 
-  const openChunk = async (doc: RankedDocument) =>
-    vscode.window.showTextDocument(await vscode.workspace.openTextDocument(chunks.uriFor(doc)), { preview: true, viewColumn: vscode.ViewColumn.One });
+  // The cut (top k, thresholds) applies at once to the results on screen, without reranking.
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      const session = tree.current;
+      if (!session || !['topK', 'minScore', 'minProbability'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) return;
+      const config = readConfig();
+      const updated = { ...session, topK: config.topK, threshold: { minScore: config.minScore, minProbability: config.minProbability } };
+      tree.show(updated);
+      chunks.refresh(chunkContext(updated));
+    }),
+  );
+
+  const openChunk = async (doc: RankedDocument) => {
+    const session = tree.current;
+    if (!session) return undefined;
+    const document = await vscode.workspace.openTextDocument(chunks.uriFor(doc, chunkContext(session)));
+    const editor = await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.One });
+    chunkView.decorate(editor);
+    return editor;
+  };
   const panel = new AnswerPanel(context);
   const keys = new ApiKeys(context.secrets);
   const models = new LanguageModelChooser(context.globalState);
@@ -90,8 +126,12 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
     }),
   );
 
-  /** The document a command applies to: the node it was invoked on, else the tree's selection. */
-  const target = (node?: ResultNode) => {
+  /** The document a command applies to: the node it was invoked on, the chunk editor's URI (editor title), else the tree's selection. */
+  const target = (node?: ResultNode | vscode.Uri): Extract<ResultNode, { kind: 'document' | 'source' | 'field' }> | undefined => {
+    if (node instanceof vscode.Uri) {
+      const entry = chunks.entryAt(node);
+      return entry && { kind: 'document', doc: entry.doc, top: false };
+    }
     const n = node ?? view.selection[0];
     return n && (n.kind === 'document' || n.kind === 'source' || n.kind === 'field') ? n : undefined;
   };
@@ -110,9 +150,9 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
     [Commands.rerankAgain]: (args?: { query?: string }) =>
       withSession((s) => rerankCommand(deps, { files: s.files, query: args?.query })),
     [Commands.exportResults]: (uri?: vscode.Uri) => withSession((s) => exportResults(s, uri)),
-    // A tree node, or `{ id }` of a current document (the chat's [n] citation links carry that).
-    [Commands.openChunk]: async (node?: ResultNode | { id: string | number }) => {
-      if (node && !('kind' in node)) {
+    // A tree node, the chunk editor's URI (editor title), or `{ id }` of a current document (the chat's [n] links).
+    [Commands.openChunk]: async (node?: ResultNode | vscode.Uri | { id: string | number }) => {
+      if (node && !(node instanceof vscode.Uri) && !('kind' in node)) {
         const doc = tree.current?.documents.find((d) => String(d.id) === String(node.id));
         if (doc) return openChunk(doc);
         void vscode.window.showInformationMessage(`Rerank Lens: document ${String(node.id)} is not in the current results any more.`);
@@ -121,18 +161,25 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
       const t = target(node);
       return t ? openChunk(t.doc) : undefined;
     },
-    [Commands.revealInSource]: (node?: ResultNode) =>
+    [Commands.revealInSource]: (node?: ResultNode | vscode.Uri) =>
       withSession(async (s) => {
         const t = target(node);
         if (!t) return;
         await revealSource(t.kind === 'source' ? t.source : t.doc.sources[t.doc.sources.length - 1], s.files, s.fileNames);
       }),
-    [Commands.copyText]: async (node?: ResultNode) => {
+    [Commands.copyText]: async (node?: ResultNode | vscode.Uri) => {
       const t = target(node);
       if (!t) return;
       await vscode.env.clipboard.writeText(t.doc.text);
       vscode.window.setStatusBarMessage('$(copy) Chunk text copied', 2000);
     },
+    [Commands.showOriginalOrder]: (args?: unknown) =>
+      withSession(async (s) => {
+        const order = await pickOriginalOrder(s, args);
+        if (order) setOrder(order);
+        return order;
+      }),
+    [Commands.showRerankedOrder]: () => setOrder(RERANKED),
     [Commands.showLog]: () => log.show(),
     [Commands.ask]: (args?: { query?: string }) => asker.ask(args?.query),
     [Commands.stopAsk]: () => asker.stopAll(),
@@ -151,7 +198,7 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
   }
 
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms`);
-  return { current: () => tree.current, tree, panel, engine, storage: { logUri: context.logUri, globalStorageUri: context.globalStorageUri } };
+  return { current: () => tree.current, tree, panel, engine, chunkView, storage: { logUri: context.logUri, globalStorageUri: context.globalStorageUri } };
 }
 
 /** "Choose Chat Model": the vscode.lm model Ask uses; says so when Ask is set to the OpenAI-compatible API. */

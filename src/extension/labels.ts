@@ -1,4 +1,4 @@
-import { movement, type RankedDocument } from '../core/rerank';
+import type { RankedDocument } from '../core/rerank';
 
 /** First words of a chunk, on one line, cut at a word boundary. */
 export function firstWords(text: string, max = 44): string {
@@ -14,14 +14,15 @@ export function firstWords(text: string, max = 44): string {
  * the first words are the better label.
  */
 export function documentLabels(docs: readonly RankedDocument[]): Map<RankedDocument, string> {
-  const titles = docs.map((d) => (typeof d.metadata.title === 'string' ? d.metadata.title.trim() : ''));
-  const distinct = titles.every((t) => t !== '') && new Set(titles).size === titles.length;
-  return new Map(docs.map((d, i) => [d, distinct ? titles[i] : firstWords(d.text)]));
+  const titles = distinctTitles(docs);
+  return new Map(docs.map((d) => [d, titles?.get(d) ?? firstWords(d.text)]));
 }
 
-/** "7.10 ↑2": the raw logit with two decimals and the move against the original rank. */
-export function scoreDescription(doc: RankedDocument): string {
-  return `${doc.score.toFixed(2)}  ${movement(doc.originalRank, doc.rank)}`;
+/** Each document's title when every document has one and no two share it; else undefined. */
+export function distinctTitles<T extends Pick<RankedDocument, 'metadata'>>(docs: readonly T[]): Map<T, string> | undefined {
+  const titles = docs.map((d) => (typeof d.metadata.title === 'string' ? d.metadata.title.trim() : ''));
+  const distinct = titles.every((t) => t !== '') && new Set(titles).size === titles.length;
+  return distinct ? new Map(docs.map((d, i) => [d, titles[i]])) : undefined;
 }
 
 export function shortModelName(model: string): string {

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { RankedDocument } from '../core/rerank';
+import type { Threshold } from '../core/threshold';
 
 /** One finished rerank: what the tree shows and what "Rerank again" and "Export" reuse. */
 export interface RerankSession {
@@ -11,7 +12,9 @@ export interface RerankSession {
   /** Display name (workspace-relative path) of each file, as used in the documents' sources. */
   fileNames: string[];
   documents: RankedDocument[];
+  /** The cut (settings topK, minScore, minProbability): re-applied when those settings change. */
   topK: number;
+  threshold: Threshold;
   elapsedMs: number;
   warnings: string[];
 }

@@ -47,6 +47,8 @@ export const SETTINGS = {
   modelPath: optionalText,
   dtype,
   topK: integer(DEFAULT_TOP_K, 1, 100),
+  minScore: optionalNumber(-Number.MAX_VALUE, Number.MAX_VALUE),
+  minProbability: optionalNumber(0, 1),
   maxLength: integer(DEFAULT_MAX_LENGTH, 16, 8192),
   allowRemoteModels: flag(true),
   resultsGlob: text(DEFAULT_GLOB),

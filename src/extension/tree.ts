@@ -1,16 +1,31 @@
 import * as vscode from 'vscode';
 import type { DocumentSource } from '../core/documents';
 import { movement, type RankedDocument } from '../core/rerank';
+import { describeThreshold, hasThreshold, standing, type Cut, type Standing } from '../core/threshold';
+import { markerLegend, provenance, provenanceBadges, provenanceWords, type Provenance } from './badges';
 import { Commands } from './commands';
-import { documentLabels, escapeMarkdown, firstWords, scoreDescription, shortModelName } from './labels';
+import { distinctTitles, escapeMarkdown, firstWords, shortModelName } from './labels';
+import { describeOrder, keepOrder, ordered, positionBefore, RERANKED, type OrderView } from './order';
+import { rowUri } from './row-decorations';
+import { originalLead, rerankedLead, rowLabel, rowText, scoreColumn } from './rows';
 import type { RerankSession } from './session';
+
+export type DividerReason = 'top-k' | 'threshold' | 'not-found';
 
 export type ResultNode =
   | { kind: 'query'; session: RerankSession }
   | { kind: 'document'; doc: RankedDocument; top: boolean }
-  | { kind: 'divider'; topK: number; below: number }
+  | { kind: 'divider'; reason: DividerReason; count: number }
   | { kind: 'field'; doc: RankedDocument; key: string; value: unknown }
   | { kind: 'source'; doc: RankedDocument; source: DocumentSource };
+
+/** Everything a row needs that depends on the whole result: computed once per `show`, not per row. */
+interface RowContext {
+  cut: Cut;
+  provenance: Provenance;
+  score: (s: number) => string;
+  titles: Map<RankedDocument, string> | undefined;
+}
 
 /** The "Reranked Results" view: a pure view over the current session (no I/O in getChildren). */
 export class ResultsTree implements vscode.TreeDataProvider<ResultNode>, vscode.Disposable {
@@ -18,20 +33,38 @@ export class ResultsTree implements vscode.TreeDataProvider<ResultNode>, vscode.
   readonly onDidChangeTreeData = this.changed.event;
   private session: RerankSession | undefined;
   private root: ResultNode | undefined;
-  private labels = new Map<RankedDocument, string>();
-  private documentNodes = new Map<RankedDocument, ResultNode>();
+  private view: OrderView = RERANKED;
+  private rows: RowContext | undefined;
+  private documentNodes = new Map<RankedDocument, Extract<ResultNode, { kind: 'document' }>>();
 
   get current(): RerankSession | undefined {
     return this.session;
   }
 
+  get order(): OrderView {
+    return this.view;
+  }
+
   show(session: RerankSession | undefined): void {
     this.session = session;
     this.root = session && { kind: 'query', session };
-    this.labels = session ? documentLabels(session.documents) : new Map();
+    if (session) this.view = keepOrder(this.view, session.fileNames);
+    const cut: Cut = session ? { topK: session.topK, ...session.threshold } : { topK: 0, minScore: null, minProbability: null };
+    this.rows = session && {
+      cut,
+      provenance: provenance(session.fileNames),
+      score: scoreColumn(session.documents),
+      titles: distinctTitles(session.documents),
+    };
     this.documentNodes = new Map(
-      (session?.documents ?? []).map((doc) => [doc, { kind: 'document', doc, top: doc.rank <= session!.topK }]),
+      (session?.documents ?? []).map((doc) => [doc, { kind: 'document', doc, top: standing(doc, cut) === 'top' }]),
     );
+    this.changed.fire(undefined);
+  }
+
+  /** Lists the documents in reranked order, the merged input order or one file's order. */
+  setOrder(view: OrderView): void {
+    this.view = view;
     this.changed.fire(undefined);
   }
 
@@ -47,12 +80,8 @@ export class ResultsTree implements vscode.TreeDataProvider<ResultNode>, vscode.
   getChildren(node?: ResultNode): ResultNode[] {
     if (!node) return this.root ? [this.root] : [];
     switch (node.kind) {
-      case 'query': {
-        const docs = [...this.documentNodes.values()];
-        const top = node.session.topK;
-        if (docs.length <= top) return docs;
-        return [...docs.slice(0, top), { kind: 'divider', topK: top, below: docs.length - top }, ...docs.slice(top)];
-      }
+      case 'query':
+        return this.view.kind === 'reranked' ? this.rerankedChildren() : this.originalChildren(this.view);
       case 'document':
         return [
           ...Object.entries(node.doc.metadata).map(([key, value]): ResultNode => ({ kind: 'field', doc: node.doc, key, value })),
@@ -61,6 +90,28 @@ export class ResultsTree implements vscode.TreeDataProvider<ResultNode>, vscode.
       default:
         return [];
     }
+  }
+
+  /** Best first, with a divider where the top k ends and one where the threshold cuts. */
+  private rerankedChildren(): ResultNode[] {
+    const docs = [...this.documentNodes.values()];
+    const standings = docs.map((n) => standing(n.doc, this.rows!.cut));
+    const out: ResultNode[] = [];
+    docs.forEach((n, i) => {
+      if (standings[i] !== 'top' && standings[i] !== standings[i - 1]) {
+        const count = standings.filter((s) => s === standings[i]).length;
+        out.push({ kind: 'divider', reason: standings[i] === 'below-top-k' ? 'top-k' : 'threshold', count });
+      }
+      out.push(n);
+    });
+    return out;
+  }
+
+  private originalChildren(view: OrderView): ResultNode[] {
+    const { listed, missing } = ordered([...this.documentNodes.keys()], view);
+    const nodes = (docs: RankedDocument[]) => docs.map((d) => this.documentNodes.get(d)!);
+    if (missing.length === 0) return nodes(listed);
+    return [...nodes(listed), { kind: 'divider', reason: 'not-found', count: missing.length }, ...nodes(missing)];
   }
 
   getParent(node: ResultNode): ResultNode | undefined {
@@ -72,16 +123,11 @@ export class ResultsTree implements vscode.TreeDataProvider<ResultNode>, vscode.
   getTreeItem(node: ResultNode): vscode.TreeItem {
     switch (node.kind) {
       case 'query':
-        return queryItem(node.session);
+        return queryItem(node.session, this.rows!, this.view);
       case 'document':
-        return this.documentItem(node.doc, node.top);
-      case 'divider': {
-        const item = new vscode.TreeItem(`Below the top ${node.topK}`);
-        item.description = `${node.below} more`;
-        item.iconPath = new vscode.ThemeIcon('fold-down', new vscode.ThemeColor('disabledForeground'));
-        item.contextValue = 'divider';
-        return item;
-      }
+        return this.documentItem(node.doc);
+      case 'divider':
+        return this.dividerItem(node.reason, node.count);
       case 'field': {
         const item = new vscode.TreeItem(node.key);
         item.description = oneLine(node.value);
@@ -94,7 +140,8 @@ export class ResultsTree implements vscode.TreeDataProvider<ResultNode>, vscode.
         const s = node.source;
         const item = new vscode.TreeItem(s.file);
         item.description = `#${s.rank}${s.score === undefined ? '' : ` · ${s.score}`}`;
-        item.tooltip = `${s.file}: rank ${s.rank}${s.score === undefined ? '' : `, score ${s.score}`} (line ${s.line})`;
+        const marker = this.rows?.provenance.markers.get(s.file);
+        item.tooltip = `${marker ? `${marker}: ` : ''}${s.file}: rank ${s.rank}${s.score === undefined ? '' : `, score ${s.score}`} (line ${s.line})`;
         item.iconPath = new vscode.ThemeIcon('file');
         item.contextValue = 'source';
         item.command = { command: Commands.revealInSource, title: 'Reveal in source', arguments: [node] };
@@ -103,41 +150,87 @@ export class ResultsTree implements vscode.TreeDataProvider<ResultNode>, vscode.
     }
   }
 
-  private documentItem(doc: RankedDocument, top: boolean): vscode.TreeItem {
-    const item = new vscode.TreeItem(this.labels.get(doc) ?? firstWords(doc.text), vscode.TreeItemCollapsibleState.Collapsed);
+  private dividerItem(reason: DividerReason, count: number): vscode.TreeItem {
+    const cut = this.rows!.cut;
+    const label =
+      reason === 'top-k' ? `Below the top ${cut.topK}` : reason === 'threshold' ? 'Below the threshold' : `Not found by ${(this.view as { file: string }).file}`;
+    const item = new vscode.TreeItem(label);
+    item.description = reason === 'threshold' ? `${describeThreshold(cut)} · ${count} more` : `${count} more`;
+    item.tooltip =
+      reason === 'threshold'
+        ? `Documents below the threshold (${describeThreshold(cut)}) are not sent to Ask. Settings: rerankLens.minScore, rerankLens.minProbability.`
+        : reason === 'top-k'
+          ? `Only the top ${cut.topK} are sent to Ask (setting rerankLens.topK).`
+          : 'These documents were not in this file; they are listed in reranked order.';
+    item.iconPath = new vscode.ThemeIcon(reason === 'threshold' ? 'filter' : 'fold-down', new vscode.ThemeColor('disabledForeground'));
+    item.contextValue = `divider.${reason}`;
+    return item;
+  }
+
+  private documentItem(doc: RankedDocument): vscode.TreeItem {
+    const rows = this.rows!;
+    const where = standing(doc, rows.cut);
+    const lead = this.view.kind === 'reranked' ? rerankedLead(doc, rows.score) : originalLead(doc, positionBefore(doc, this.view), rows.score);
+    const label = rowLabel({ lead, badges: provenanceBadges(doc, rows.provenance), marks: [], text: rowText(doc, rows.titles?.get(doc)) });
+    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `doc:${String(doc.id)}`;
-    item.description = scoreDescription(doc);
-    item.iconPath = top
-      ? new vscode.ThemeIcon('star-full', new vscode.ThemeColor('charts.yellow'))
-      : new vscode.ThemeIcon('circle-small-filled', new vscode.ThemeColor('disabledForeground'));
-    item.contextValue = top ? 'document.top' : 'document';
-    item.tooltip = documentTooltip(doc, top);
+    item.iconPath = STANDING_ICONS[where]();
+    item.resourceUri = rowUri(doc, where);
+    item.contextValue = where === 'top' ? 'document.top' : where === 'below-top-k' ? 'document' : 'document.belowThreshold';
+    item.tooltip = documentTooltip(doc, where, rows.provenance);
+    const found = provenanceWords(doc, rows.provenance);
     item.accessibilityInformation = {
-      label: `${top ? 'Top ' : ''}rank ${doc.rank}, score ${doc.score.toFixed(2)}, was ${doc.originalRank}: ${this.labels.get(doc)}`,
+      label:
+        `${where === 'top' ? 'Top, ' : where === 'below-threshold' ? 'Below the threshold, ' : ''}rank ${doc.rank}, score ${doc.score.toFixed(2)}, ` +
+        `was ${doc.originalRank}${found ? `, ${found}` : ''}: ${rows.titles?.get(doc) ?? firstWords(doc.text)}`,
     };
-    item.command = { command: Commands.openChunk, title: 'Open chunk', arguments: [{ kind: 'document', doc, top }] };
+    item.command = { command: Commands.openChunk, title: 'Open chunk', arguments: [this.documentNodes.get(doc)] };
     return item;
   }
 }
 
-function queryItem(session: RerankSession): vscode.TreeItem {
+const STANDING_ICONS: Record<Standing, () => vscode.ThemeIcon> = {
+  top: () => new vscode.ThemeIcon('star-full', new vscode.ThemeColor('charts.yellow')),
+  'below-top-k': () => new vscode.ThemeIcon('circle-small-filled', new vscode.ThemeColor('disabledForeground')),
+  'below-threshold': () => new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')),
+};
+
+const STANDING_WORDS: Record<Standing, string> = {
+  top: 'top: sent to Ask',
+  'below-top-k': 'below the top k',
+  'below-threshold': 'below the threshold: not sent to Ask',
+};
+
+function queryItem(session: RerankSession, rows: RowContext, view: OrderView): vscode.TreeItem {
   const item = new vscode.TreeItem(session.query, vscode.TreeItemCollapsibleState.Expanded);
   item.id = 'query';
-  item.description = `${shortModelName(session.model)} (${session.dtype}) · ${(session.elapsedMs / 1000).toFixed(2)} s`;
+  // Parts joined by " · ": more (e.g. evaluation metrics) can be appended without touching the others.
+  const parts = [`${shortModelName(session.model)} (${session.dtype})`, `${(session.elapsedMs / 1000).toFixed(2)} s`];
+  if (hasThreshold(session.threshold)) parts.push(describeThreshold(session.threshold));
+  if (view.kind !== 'reranked') parts.push(describeOrder(view));
+  item.description = parts.join(' · ');
   item.iconPath = new vscode.ThemeIcon('search');
   item.contextValue = 'query';
   const md = new vscode.MarkdownString();
   md.appendMarkdown(`**Query** ${escapeMarkdown(session.query)}\n\n`);
   md.appendMarkdown(`**Model** ${escapeMarkdown(`${session.model} (${session.dtype})`)}\n\n`);
-  md.appendMarkdown(`**Files** ${escapeMarkdown(session.fileNames.join(', '))}\n\n`);
-  md.appendMarkdown(`${session.documents.length} documents reranked in ${(session.elapsedMs / 1000).toFixed(2)} s; top ${session.topK} set apart.`);
+  md.appendMarkdown(`**Files** ${escapeMarkdown(markerLegend(rows.provenance))}\n\n`);
+  if (session.fileNames.length > 1) {
+    md.appendMarkdown(
+      `**Badges** ${escapeMarkdown(`${[...rows.provenance.markers.values()].map((m) => `${m}3`).join(' ')}`)}: rank 3 in each file, ` +
+        `found by all; ${escapeMarkdown(`${rows.provenance.markers.get(session.fileNames[0])}–`)}: not found by that file\n\n`,
+    );
+  }
+  const cut = hasThreshold(session.threshold) ? `, then the threshold (${escapeMarkdown(describeThreshold(session.threshold))})` : '';
+  md.appendMarkdown(`${session.documents.length} documents reranked in ${(session.elapsedMs / 1000).toFixed(2)} s; top ${session.topK} set apart${cut}. `);
+  md.appendMarkdown(`Listed in ${escapeMarkdown(describeOrder(view))}.`);
   item.tooltip = md;
   return item;
 }
 
-function documentTooltip(doc: RankedDocument, top: boolean): vscode.MarkdownString {
+function documentTooltip(doc: RankedDocument, where: Standing, p: Provenance): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
-  md.appendMarkdown(`**#${doc.rank}**${top ? ' (top)' : ''} · id ${escapeMarkdown(String(doc.id))}\n\n`);
+  md.appendMarkdown(`**#${doc.rank}** · ${STANDING_WORDS[where]} · id ${escapeMarkdown(String(doc.id))}\n\n`);
   md.appendMarkdown(
     `Score **${doc.score.toFixed(4)}** (raw logit) · sigmoid ${doc.probability.toFixed(4)} · ` +
       `original rank ${doc.originalRank} (${movement(doc.originalRank, doc.rank)})\n\n`,
@@ -145,7 +238,8 @@ function documentTooltip(doc: RankedDocument, top: boolean): vscode.MarkdownStri
   // Chunk text is untrusted: escaped, it can never become links, images or HTML (and HTML is off anyway).
   md.appendMarkdown(`${escapeMarkdown(firstWords(doc.text, 400))}\n\n`);
   for (const s of doc.sources) {
-    md.appendMarkdown(`- ${escapeMarkdown(`${s.file}: rank ${s.rank}${s.score === undefined ? '' : `, score ${s.score}`}`)}\n`);
+    const marker = p.markers.get(s.file);
+    md.appendMarkdown(`- ${escapeMarkdown(`${marker ? `${marker} ` : ''}${s.file}: rank ${s.rank}${s.score === undefined ? '' : `, score ${s.score}`}`)}\n`);
   }
   return md;
 }

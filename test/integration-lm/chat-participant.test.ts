@@ -86,7 +86,7 @@ describe('the @rerank chat participant (VS Code 1.117, the fake model as the cha
     assert.ok(text.includes(`Mixtral handles a context of 32k tokens ${link(1)} and routes each token to 2 experts ${link(2)}${link(3)}.`), text);
     const editor = await vscode.commands.executeCommand<vscode.TextEditor>(Commands.openChunk, { id: top[1].id });
     assert.equal(editor.document.uri.scheme, 'rerank-lens-chunk');
-    assert.equal(editor.document.getText(), top[1].text);
+    assert.ok(editor.document.getText().includes(top[1].text), 'the chunk document holds the whole text');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 

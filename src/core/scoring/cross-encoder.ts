@@ -2,15 +2,17 @@ import {
   AutoConfig,
   AutoModelForSequenceClassification,
   AutoTokenizer,
-  Tensor,
   env,
+  type Tensor,
   type PreTrainedModel,
   type PreTrainedTokenizer,
 } from '@huggingface/transformers';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { ModelSpec } from '../../shared/model-spec';
+import type { Dtype, ModelSpec } from '../../shared/model-spec';
 import type { Progress } from '../../shared/worker-protocol';
+import { InputError } from '../errors';
+import { batchFeeds, relevanceLogits, unsupportedInputs } from './feeds';
 import { checkLocalModel, modelLoadError } from './model-files';
 import { isLocalModel } from './model-location';
 import { encodePair, templateFromProbe, type EncodedPair, type PairTemplate } from './truncate';
@@ -21,6 +23,13 @@ export const DEFAULT_BATCH_TOKENS = 1024;
 
 export interface ScoreOptions {
   batchTokens?: number;
+  /**
+   * q8 only (ignored for fp32): score one pair per run, unpadded. Dynamic quantization takes one scale per
+   * run, so in a batch a q8 score moves with its neighbours; alone it depends on its own pair only.
+   * Off by default: on the 2-core AVX2 reference machine it measured 0.9-1.5x batched fp32 throughput,
+   * short of the 1.6x that would make it the q8 mode (bench/q8-single.ts).
+   */
+  singlePairQ8?: boolean;
   /** Checked between micro-batches; returning true stops the work. */
   shouldStop?: () => boolean;
   onProgress?: (done: number, total: number) => void;
@@ -45,6 +54,9 @@ export class CrossEncoder {
     private readonly template: PairTemplate,
     readonly maxLength: number,
     private readonly padId: number,
+    readonly dtype: Dtype,
+    /** The ONNX graph's inputs: which tensors each batch feeds (no token_type_ids for XLM-R and the like). */
+    readonly inputNames: readonly string[],
   ) {}
 
   static async load(spec: ModelSpec, onProgress?: (p: Progress) => void): Promise<CrossEncoder> {
@@ -91,9 +103,20 @@ export class CrossEncoder {
         dtype: spec.dtype,
         session_options: { intraOpNumThreads: threads, interOpNumThreads: 1 },
       });
+      const inputNames = graphInputs(model);
+      const unsupported = unsupportedInputs(inputNames);
+      if (unsupported.length) {
+        await model.dispose();
+        throw new InputError(
+          'bad-model',
+          `The model ${spec.model} takes graph inputs Rerank Lens cannot provide (${unsupported.join(', ')}); ` +
+            `expected input_ids, attention_mask and optionally token_type_ids, as in a sequence-classification export.`,
+          spec.model,
+        );
+      }
       const template = probeTemplate(tokenizer);
       const maxLength = modelMaxLength(tokenizer, model, spec.maxLength);
-      return new CrossEncoder(tokenizer, model, template, maxLength, tokenizer.pad_token_id ?? 0);
+      return new CrossEncoder(tokenizer, model, template, maxLength, tokenizer.pad_token_id ?? 0, spec.dtype, inputNames);
     } catch (err) {
       throw modelLoadError(err, spec);
     }
@@ -112,7 +135,10 @@ export class CrossEncoder {
     const tokenizeMs = performance.now() - t0;
     const scores = new Array<number>(pairs.length).fill(Number.NaN);
     let done = 0;
-    for (const batch of lengthSortedBatches(pairs, options.batchTokens ?? DEFAULT_BATCH_TOKENS)) {
+    const single = this.dtype === 'q8' && (options.singlePairQ8 ?? false);
+    // A budget of one token puts every pair in a batch of its own (see lengthSortedBatches).
+    const batchTokens = single ? 1 : (options.batchTokens ?? DEFAULT_BATCH_TOKENS);
+    for (const batch of lengthSortedBatches(pairs, batchTokens)) {
       // Let the worker's message port deliver a pending cancel before starting the next batch.
       await new Promise((resolve) => setImmediate(resolve));
       if (options.shouldStop?.()) return { scores: [], stopped: true, tokenizeMs, inferenceMs: performance.now() - t0 - tokenizeMs };
@@ -126,28 +152,8 @@ export class CrossEncoder {
 
   /** One padded batch through the model; returns one logit per pair. */
   private async run(pairs: EncodedPair[]): Promise<number[]> {
-    const width = Math.max(...pairs.map((p) => p.inputIds.length));
-    const ids = new BigInt64Array(pairs.length * width).fill(BigInt(this.padId));
-    const mask = new BigInt64Array(pairs.length * width);
-    const types = new BigInt64Array(pairs.length * width);
-    pairs.forEach((p, row) => {
-      const base = row * width;
-      for (let i = 0; i < p.inputIds.length; i++) {
-        ids[base + i] = BigInt(p.inputIds[i]);
-        mask[base + i] = 1n;
-        types[base + i] = BigInt(p.typeIds[i]);
-      }
-    });
-    const dims = [pairs.length, width];
-    const output = (await this.model({
-      input_ids: new Tensor('int64', ids, dims),
-      attention_mask: new Tensor('int64', mask, dims),
-      token_type_ids: new Tensor('int64', types, dims),
-    })) as { logits: Tensor };
-    const data = output.logits.data as Float32Array;
-    const labels = output.logits.dims[1] ?? 1;
-    // One label: the relevance logit. Several: the last one is "relevant" in binary rerankers.
-    return pairs.map((_, row) => data[row * labels + labels - 1]);
+    const output = (await this.model(batchFeeds(pairs, this.inputNames, this.padId))) as { logits: Tensor };
+    return relevanceLogits(output.logits.data as Float32Array, pairs.length, output.logits.dims[1] ?? 1);
   }
 
   async dispose(): Promise<void> {
@@ -187,12 +193,23 @@ function probeTemplate(tokenizer: PreTrainedTokenizer): PairTemplate {
   return templateFromProbe(first, second, pair.input_ids, pair.token_type_ids);
 }
 
+/** The input names of the graph transformers.js loaded (its sessions are onnxruntime InferenceSessions). */
+function graphInputs(model: PreTrainedModel): string[] {
+  const sessions = (model as unknown as { sessions?: Record<string, { inputNames?: readonly string[] }> }).sessions;
+  return [...(sessions?.model?.inputNames ?? ['input_ids', 'attention_mask', 'token_type_ids'])];
+}
+
+/** RoBERTa-style models number positions from pad_token_id + 1, so their table holds pad_token_id + 1 extra rows. */
+const OFFSET_POSITIONS = new Set(['roberta', 'xlm-roberta', 'camembert']);
+
 function modelMaxLength(tokenizer: PreTrainedTokenizer, model: PreTrainedModel, requested?: number): number {
-  const config = model.config as unknown as { max_position_embeddings?: number };
-  const limits = [
-    (tokenizer as unknown as { model_max_length?: number }).model_max_length,
-    config.max_position_embeddings,
-    requested,
-  ].filter((n): n is number => typeof n === 'number' && n > 0 && n < 1e6);
+  const config = model.config as unknown as { max_position_embeddings?: number; model_type?: string; pad_token_id?: number };
+  const positions =
+    config.max_position_embeddings !== undefined && OFFSET_POSITIONS.has(config.model_type ?? '')
+      ? config.max_position_embeddings - (config.pad_token_id ?? 1) - 1
+      : config.max_position_embeddings;
+  const limits = [(tokenizer as unknown as { model_max_length?: number }).model_max_length, positions, requested].filter(
+    (n): n is number => typeof n === 'number' && n > 0 && n < 1e6,
+  );
   return limits.length ? Math.min(...limits) : 512;
 }

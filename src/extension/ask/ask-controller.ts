@@ -14,7 +14,7 @@ import type { ChatStream } from './chat-stream';
 import { languageModelChatStream } from './lm-stream';
 import type { LanguageModelChooser } from './lm-models';
 import { openAIChatStream } from './openai-stream';
-import { answerDocuments, contextDocuments } from './top-documents';
+import { answerDocuments, contextDocuments, nothingToAsk } from './top-documents';
 
 export interface AskDeps {
   panel: AnswerPanel;
@@ -56,9 +56,17 @@ export class AskController implements vscode.Disposable {
       if (answer === rerank) await vscode.commands.executeCommand(Commands.rerank);
       return undefined;
     }
+    // Only what clears every cut: the top k, and of those the ones above the threshold settings.
+    const top = answerDocuments(session);
+    if (top.length === 0) {
+      const open = 'Open Settings';
+      void vscode.window.showWarningMessage(`Rerank Lens: ${nothingToAsk(session)}`, open).then(async (answer) => {
+        if (answer === open) await vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.min`);
+      });
+      return undefined;
+    }
     const route = await this.route();
     if (!route) return undefined; // the model pick was dismissed
-    const top = answerDocuments(session);
     const labels = documentLabels(session.documents);
     const documents = contextDocuments(top);
     const turn: Turn = {

@@ -4,7 +4,8 @@ import { CitationStream } from '../../core/ask/citation-stream';
 import { buildMessages } from '../../core/ask/prompt';
 import { movement, type RankedDocument } from '../../core/rerank';
 import { streamLanguageModel } from '../ask/lm-stream';
-import { answerDocuments, contextDocuments } from '../ask/top-documents';
+import { answerDocuments, contextDocuments, nothingToAsk } from '../ask/top-documents';
+import { chunkContext } from '../chunks';
 import { Commands, VIEW_ID } from '../commands';
 import { readConfig } from '../config';
 import { documentLabels, escapeMarkdown, shortModelName } from '../labels';
@@ -27,7 +28,12 @@ export async function answerInChat(
 ): Promise<ChatOutcome> {
   const top = answerDocuments(session);
   const base: RerankChatMetadata = { command, outcome: 'answered', query: question, documents: top.map((d) => d.id) };
-  for (const doc of top) stream.reference(deps.chunks.uriFor(doc));
+  if (top.length === 0) {
+    const error = `Rerank Lens: ${nothingToAsk(session)}`;
+    return { errorDetails: { message: error }, metadata: { ...base, outcome: 'failed', error } };
+  }
+  const context = chunkContext(session);
+  for (const doc of top) stream.reference(deps.chunks.uriFor(doc, context));
   const modelName = `${model.vendor}/${model.id}`;
   const messages = buildMessages(question, contextDocuments(top), readConfig()['ask.systemPrompt']);
   // One kind of Markdown for the whole answer, so VS Code joins the parts into one flowing text.
@@ -56,10 +62,16 @@ export async function answerInChat(
 /** `/rerank`: the top documents with their scores and movement, each linked to its chunk. */
 export function listTop(deps: ChatDeps, session: RerankSession, stream: vscode.ChatResponseStream): void {
   const top = answerDocuments(session);
+  if (top.length === 0) {
+    stream.markdown(`${summary(session)} ${escapeMarkdown(nothingToAsk(session))}\n`);
+    showInTreeButton(stream);
+    return;
+  }
   const labels = documentLabels(session.documents);
+  const context = chunkContext(session);
   stream.markdown(`${summary(session)} The top ${top.length}:\n\n`);
   const rows = top.map((doc, i) => {
-    stream.reference(deps.chunks.uriFor(doc));
+    stream.reference(deps.chunks.uriFor(doc, context));
     const label = `[${escapeMarkdown(labels.get(doc) ?? String(doc.id))}](${openChunkUri(doc)})`;
     return `${i + 1}. **${doc.score.toFixed(2)}** ${movement(doc.originalRank, doc.rank)} · ${label} · ${sources(doc)}`;
   });

@@ -63,7 +63,8 @@ async function rerankAndAnswer(
 ): Promise<ChatOutcome> {
   const step = await rerankInChat(deps, 'answer', question, stream, token);
   if ('end' in step) return step.end;
-  stream.markdown(`${summary(step.session)} Answering from the top ${answerDocuments(step.session).length}.\n\n`);
+  const top = answerDocuments(step.session).length;
+  stream.markdown(`${summary(step.session)}${top ? ` Answering from the top ${top}.` : ''}\n\n`);
   const outcome = await answerInChat(deps, 'answer', step.session, question, model, stream, token);
   return { ...outcome, metadata: { ...outcome.metadata, scored: step.scored } };
 }
@@ -96,7 +97,8 @@ async function askOnly(
     return { errorDetails: { message: error }, metadata: { command: 'ask', outcome: 'failed', error } };
   }
   const question = prompt || session.query;
-  stream.markdown(`Answering from the top ${answerDocuments(session).length} of the current results (query: ${escapeMarkdown(session.query)}).\n\n`);
+  const top = answerDocuments(session).length;
+  if (top) stream.markdown(`Answering from the top ${top} of the current results (query: ${escapeMarkdown(session.query)}).\n\n`);
   return answerInChat(deps, 'ask', session, question, model, stream, token);
 }
 
