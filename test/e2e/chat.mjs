@@ -144,7 +144,7 @@ try {
     const references = await page.locator(`${LAST_RESPONSE} .chat-used-context-list .monaco-list-row`).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
     assertEqual(references.length, TOP_K, `references ${JSON.stringify(references)}`);
     references.forEach((name, i) => {
-      const words = name.replace(/^#\d+ /, '').replace(/(…)?\.txt$/, '');
+      const words = name.replace(/^#\d+ /, '').replace(/\.txt$/, '').replace(/…$/, '');
       assert(name.startsWith(`#${i + 1} `) && flat(topDocs[i].text).startsWith(words), `reference ${i + 1} ${JSON.stringify(name)} is not chunk ${i + 1}: ${JSON.stringify(topDocs[i].text.slice(0, 80))}`);
     });
 

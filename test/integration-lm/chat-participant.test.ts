@@ -142,6 +142,20 @@ describe('the @rerank chat participant (VS Code 1.117, the fake model as the cha
     });
   }
 
+  it('says so, and asks no model, when no chunk clears the threshold settings', async () => {
+    await someResults();
+    const config = vscode.workspace.getConfiguration('rerankLens');
+    await config.update('minScore', 100, vscode.ConfigurationTarget.Global);
+    try {
+      const result = await chat('@rerank /ask What is context size of Mixtral?');
+      assert.match(result.errorDetails?.message ?? '', /no document is above the threshold \(score ≥ 100\).*Lower rerankLens\.minScore/, JSON.stringify(result));
+      assert.deepEqual(meta(result).documents, []);
+      assert.equal(fake.requests().length, 0);
+    } finally {
+      await config.update('minScore', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('names a results file that cannot be read, with its position, and keeps the results', async () => {
     const file = await writeJson('chat/chat_results.json', [{ id: 'a', text: 'Mixtral has 8 experts.' }, { id: 'b', text: 'Context is 32k.' }]);
     const good = await useFiles([file]);
