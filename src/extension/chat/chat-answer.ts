@@ -36,10 +36,13 @@ export async function answerInChat(
   for (const doc of top) stream.reference(deps.chunks.uriFor(doc, context));
   const modelName = `${model.vendor}/${model.id}`;
   const messages = buildMessages(question, contextDocuments(top), readConfig()['ask.systemPrompt']);
-  // One kind of Markdown for the whole answer, so VS Code joins the parts into one flowing text.
-  const citations = new CitationStream(top.length, (part) => {
-    stream.markdown(citationMarkdown('text' in part ? part.text : citationLink(part.cite, top[part.cite - 1])));
-  });
+  // One kind of Markdown for the whole answer, so VS Code joins the parts into one flowing text. Images stay
+  // literal text: the chat would fetch their URLs, and the answer follows chunks nobody vetted.
+  const citations = new CitationStream(
+    top.length,
+    (part) => stream.markdown(citationMarkdown('text' in part ? part.text : citationLink(part.cite, top[part.cite - 1]))),
+    { images: 'literal' },
+  );
   deps.log.info(`Chat: asking ${model.name} (${modelName}) about ${top.length} documents`);
   try {
     const answer = await streamLanguageModel(model, messages, token, (text) => citations.push(text));
