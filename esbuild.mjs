@@ -1,4 +1,4 @@
-// Bundles the extension host entry, the scoring worker and the CLI into dist/.
+// Bundles the extension host entry, the scoring worker, the results reader and the CLI into dist/.
 // onnxruntime-node ships native binaries and must stay an unbundled dependency.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
@@ -25,6 +25,8 @@ const node = {
 const builds = [
   { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { worker: 'src/worker/worker.ts' }, outdir: 'dist' },
+  // Results files are parsed in a worker of their own (no model runtime in it: quick to start, safe to terminate).
+  { ...node, entryPoints: { reader: 'src/worker/reader.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'src/cli/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   // The answer panel's script runs in the webview (a browser), not in Node.
   {

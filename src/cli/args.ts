@@ -67,7 +67,13 @@ export function optionalNumber(value: string | undefined, name: string, min = -I
 /** One self-overwriting progress line on stderr (only when it is a terminal). */
 export function showProgress(p: Progress): void {
   const line =
-    p.phase === 'download' ? `Downloading ${p.file} ${Math.round(p.percent)}%` : p.phase === 'load' ? 'Loading model…' : `Scored ${p.done}/${p.total}`;
+    p.phase === 'read'
+      ? `Reading ${p.file} ${p.percent}%`
+      : p.phase === 'download'
+        ? `Downloading ${p.file} ${Math.round(p.percent)}%`
+        : p.phase === 'load'
+          ? 'Loading model…'
+          : `Scored ${p.done}/${p.total}`;
   process.stderr.write(`\r\x1b[K${line}`);
 }
 

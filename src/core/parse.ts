@@ -66,10 +66,6 @@ export function parseResults(text: string, file: string, options: ParseOptions =
       file,
     );
   }
-  if (sets.length > 1 && options.queryIndex === undefined) {
-    const labels = sets.map((s, i) => `${i}: ${s.label ?? `set ${i + 1}`}`).join(', ');
-    warnings.push(`${file} holds ${sets.length} queries (${labels}); using the first. Pick another by its index.`);
-  }
   const set = sets[selected];
   return {
     file,

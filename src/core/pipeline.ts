@@ -1,11 +1,14 @@
 /**
  * The one rerank pipeline every front end calls (the CLI, the tree, later the chat participant and
- * evaluation): read the results files → merge by id → score against the query → rank. A front end only
- * adapts input, progress and output.
+ * evaluation): read the results files → choose the query's result sets → merge by id → score against
+ * the query → rank. A front end only adapts input, progress and output; the steps are exported so a
+ * front end can stop between them (the editor asks which query of a multi-query file to rerank).
  */
 import type { MergedResults, ResultsFile } from './documents';
 import { InputError, isInputError } from './errors';
+import type { FieldMapping } from './formats/options';
 import { mergeResults } from './merge';
+import { firstQueryWarnings, selectQuery, type QuerySelection } from './queries';
 import { readResultsFile } from './read-results';
 import { rankByScore, type RankedDocument } from './rerank';
 import type { Progress, ScoreTimings } from '../shared/worker-protocol';
@@ -22,18 +25,38 @@ export interface ResultsSource {
  */
 export type FileErrorPolicy = 'fail' | 'skip';
 
-export interface LoadOptions {
-  onFileError: FileErrorPolicy;
+/** How to read one file: every result set is kept, whichever the caller later selects. */
+export interface ReadRequest {
   maxBytes?: number;
-  /** Reads one file; the default parses it here, a caller may read it elsewhere (a worker). */
-  read?: (source: ResultsSource, maxBytes?: number) => Promise<ResultsFile>;
+  fields?: FieldMapping;
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
 }
 
-export interface LoadedResults {
+/** Reads one file; the default parses it on this thread, the editor reads it in a worker (core/reader). */
+export type ReadResults = (source: ResultsSource, request: ReadRequest) => Promise<ResultsFile>;
+
+export interface ReadFilesOptions extends ReadRequest {
+  onFileError: FileErrorPolicy;
+  read?: ReadResults;
+}
+
+export interface FilesRead {
+  /** In the order given (the merge order). */
   files: ResultsFile[];
-  merged: MergedResults;
   /** Files that could not be read (only with `onFileError: 'skip'`). */
   failed: InputError[];
+}
+
+export interface LoadOptions extends ReadFilesOptions {
+  /** Which result set of multi-query files; without it the first, with a warning. */
+  queryIndex?: number;
+}
+
+export interface LoadedResults extends FilesRead {
+  merged: MergedResults;
+  /** The query's result sets: `files` holds the selected set of each file. */
+  selection: QuerySelection;
 }
 
 /** Something that scores documents against a query: the worker client, a remote reranker… */
@@ -43,13 +66,17 @@ export type Scorer = (
   options: { signal?: AbortSignal; onProgress?: (progress: Progress) => void },
 ) => Promise<{ scores: number[]; timings?: ScoreTimings }>;
 
-export interface RerankOptions extends LoadOptions {
-  /** The query; when empty, the one stored in a results file. */
+export interface ScoreOptions {
+  /** The query; when empty, the one stored with the selected result sets. */
   query?: string;
   scorer: Scorer;
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
+  /** performance.now() when the run began (default: when scoring begins), for `elapsedMs`. */
+  startedAt?: number;
 }
+
+export type RerankOptions = LoadOptions & ScoreOptions;
 
 export interface RerankRun extends LoadedResults {
   query: string;
@@ -59,27 +86,42 @@ export interface RerankRun extends LoadedResults {
   elapsedMs: number;
 }
 
-const readFile = (source: ResultsSource, maxBytes?: number) => readResultsFile(source.path, { displayName: source.name, maxBytes });
+/** Parses on this thread (the CLI's way): no progress to show, as nothing else runs meanwhile. */
+const readHere: ReadResults = (source, { maxBytes, fields, signal }) =>
+  readResultsFile(source.path, { displayName: source.name, maxBytes, fields, signal });
 
-/** Reads and merges the files; the first file's order comes first, later files' text wins (the notebook's rule). */
-export async function loadResults(sources: readonly ResultsSource[], options: LoadOptions): Promise<LoadedResults> {
-  const read = options.read ?? readFile;
-  const settled = await Promise.allSettled(sources.map((s) => read(s, options.maxBytes)));
+/** Reads the files (all their result sets); the first failure stops the run under the `fail` policy. */
+export async function readFiles(sources: readonly ResultsSource[], options: ReadFilesOptions): Promise<FilesRead> {
+  const { read = readHere, onFileError, ...request } = options;
+  const settled = await Promise.allSettled(sources.map((s) => read(s, request)));
   const files: ResultsFile[] = [];
   const failed: InputError[] = [];
   for (const result of settled) {
     if (result.status === 'fulfilled') files.push(result.value);
-    else if (isInputError(result.reason) && options.onFileError === 'skip') failed.push(result.reason);
+    else if (isInputError(result.reason) && onFileError === 'skip') failed.push(result.reason);
     else throw result.reason;
   }
   if (files.length === 0) throw failed[0] ?? new InputError('no-documents', 'No results files were given.');
-  return { files, merged: mergeResults(files), failed };
+  return { files, failed };
 }
 
-/** The whole pipeline: load, resolve the query, score, rank. */
-export async function rerankResults(sources: readonly ResultsSource[], options: RerankOptions): Promise<RerankRun> {
-  const started = performance.now();
-  const loaded = await loadResults(sources, options);
+/** Merges one query's result sets: the first file's order comes first, later files' text wins (the notebook's rule). */
+export function mergeSelection(read: FilesRead, selection: QuerySelection, warnings: string[] = []): LoadedResults {
+  const merged = mergeResults(selection.files);
+  if (warnings.length) merged.warnings.unshift(...warnings);
+  return { ...read, files: selection.files, selection, merged };
+}
+
+/** Reads and merges the files, with result set `queryIndex` (default the first) of multi-query files. */
+export async function loadResults(sources: readonly ResultsSource[], options: LoadOptions): Promise<LoadedResults> {
+  const read = await readFiles(sources, options);
+  const implicit = options.queryIndex === undefined ? firstQueryWarnings(read.files) : [];
+  return mergeSelection(read, selectQuery(read.files, options.queryIndex ?? 0), implicit);
+}
+
+/** Resolves the query (given, else stored with the result sets), scores the merged documents and ranks them. */
+export async function scoreLoaded(loaded: LoadedResults, options: ScoreOptions): Promise<RerankRun> {
+  const started = options.startedAt ?? performance.now();
   const query = (options.query?.trim() || loaded.merged.query?.trim()) ?? '';
   if (!query) {
     throw new InputError('bad-query', 'The query is empty. Pass a query (or store a "query" in a results file).');
@@ -91,4 +133,10 @@ export async function rerankResults(sources: readonly ResultsSource[], options: 
     { signal: options.signal, onProgress: options.onProgress },
   );
   return { ...loaded, query, ranked: rankByScore(documents, scores), timings, elapsedMs: performance.now() - started };
+}
+
+/** The whole pipeline for one query: read, select, merge, score, rank. */
+export async function rerankResults(sources: readonly ResultsSource[], options: RerankOptions): Promise<RerankRun> {
+  const startedAt = options.startedAt ?? performance.now();
+  return scoreLoaded(await loadResults(sources, options), { ...options, startedAt });
 }

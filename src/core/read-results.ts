@@ -3,8 +3,11 @@ import type { ResultsFile } from './documents';
 import { InputError, positionAt } from './errors';
 import { parseResults, type ParseOptions } from './parse';
 
-/** Results files larger than this are refused with a message instead of exhausting memory. */
-export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+/** Results files larger than this are refused with a message instead of exhausting memory (the CLI's --max-file-mb, rerankLens.maxFileSizeMB). */
+export const DEFAULT_MAX_MB = 64;
+/** V8 strings hold at most 2^29 - 24 characters, so a larger file could not be decoded anyway. */
+export const LARGEST_MAX_MB = 500;
+export const DEFAULT_MAX_BYTES = DEFAULT_MAX_MB * 1024 * 1024;
 
 export interface ReadOptions extends ParseOptions {
   /** The name used in messages (defaults to the path). */

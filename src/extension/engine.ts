@@ -1,18 +1,22 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { InputError } from '../core/errors';
-import { rerankResults, type ResultsSource } from '../core/pipeline';
+import { mergeSelection, readFiles, scoreLoaded, type FilesRead, type ResultsSource } from '../core/pipeline';
+import type { QuerySelection } from '../core/queries';
+import { describeRead } from '../core/read-results';
+import { readInWorker } from '../core/reader/client';
 import { resolveModelLocation } from '../core/scoring/model-location';
 import { ScoringWorker } from '../core/scoring/worker-client';
 import type { ModelSpec } from '../shared/model-spec';
 import type { Progress } from '../shared/worker-protocol';
 import type { Settings } from './settings';
-import type { RerankSession } from './session';
+import { fileRead, type RerankSession } from './session';
 
-export interface RerankOutcome {
-  session: RerankSession;
-  /** Files that could not be read; the others were reranked. */
-  failed: InputError[];
+/** The files that could be read, ready for a query to be chosen. */
+export interface ReadOutcome extends FilesRead {
+  /** The URI of each file in `files`, in the same order. */
+  uris: vscode.Uri[];
+  startedAt: number;
 }
 
 /** How long `deactivate` waits for the worker to release the model before VS Code moves on. */
@@ -20,19 +24,20 @@ const SHUTDOWN_WAIT_MS = 2000;
 
 /**
  * The extension host's side of the engine: the core pipeline with the editor's policy (a file that
- * cannot be read is skipped and reported) and the scoring worker, created on the first rerank.
+ * cannot be read is skipped and reported), results files parsed in reader workers (core/reader), and
+ * the scoring worker, created on the first rerank.
  */
 export class RerankEngine implements vscode.Disposable {
   private worker: ScoringWorker | undefined;
   private running = 0;
   private last: Progress | undefined;
 
-  /** True while a rerank runs (until the worker has answered, also after a cancel). */
+  /** True while a read or a rerank runs (until its worker has answered, also after a cancel). */
   get busy(): boolean {
     return this.running > 0;
   }
 
-  /** The latest progress the running rerank reported (undefined when idle): the view of tests and status. */
+  /** The latest progress of the running read or rerank (undefined when idle): what tests watch. */
   get progress(): Progress | undefined {
     return this.busy ? this.last : undefined;
   }
@@ -53,66 +58,99 @@ export class RerankEngine implements vscode.Disposable {
     };
   }
 
+  /** Reads every file off the extension host's thread; throws only when none can be read. */
+  async read(files: readonly vscode.Uri[], config: Settings, token: vscode.CancellationToken, onProgress: (p: Progress) => void): Promise<ReadOutcome> {
+    const startedAt = performance.now();
+    const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
+    const readable: ResultsSource[] = [];
+    const byName = new Map<string, vscode.Uri>();
+    const elsewhere: InputError[] = [];
+    for (const uri of files) {
+      const name = vscode.workspace.asRelativePath(uri, multiRoot);
+      if (uri.scheme !== 'file') {
+        elsewhere.push(new InputError('unreadable', `${name}: only files on disk can be reranked (got a ${uri.scheme}: resource).`, name));
+        continue;
+      }
+      readable.push({ path: uri.fsPath, name });
+      byName.set(name, uri);
+    }
+    const abort = new AbortController();
+    const cancel = token.onCancellationRequested(() => abort.abort());
+    this.running++;
+    this.last = undefined;
+    try {
+      if (readable.length === 0) throw elsewhere[0];
+      const workerPath = this.context.asAbsolutePath(join('dist', 'reader.js'));
+      const read = await readFiles(readable, {
+        onFileError: 'skip',
+        maxBytes: config.maxFileSizeMB * 1024 * 1024,
+        fields: Object.keys(config.fields).length ? config.fields : undefined,
+        signal: abort.signal,
+        onProgress: (p) => {
+          this.last = p;
+          onProgress(p);
+        },
+        read: (source, request) => readInWorker(source, { ...request, workerPath }),
+      });
+      const failed = [...elsewhere, ...read.failed];
+      for (const file of read.files) this.log.info(describeRead(file));
+      for (const error of failed) this.log.error(error.message);
+      return { files: read.files, failed, uris: read.files.map((f) => byName.get(f.file)!), startedAt };
+    } finally {
+      this.running--;
+      cancel.dispose();
+    }
+  }
+
+  /** Merges the chosen query's result sets and scores them in the worker. */
   async rerank(
-    files: readonly vscode.Uri[],
+    read: ReadOutcome,
+    selection: QuerySelection,
     query: string,
     config: Settings,
     token: vscode.CancellationToken,
     onProgress: (p: Progress) => void,
-  ): Promise<RerankOutcome> {
-    const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
-    const sources: ResultsSource[] = files.map((f) => ({ path: f.fsPath, name: vscode.workspace.asRelativePath(f, multiRoot) }));
-    const readable: ResultsSource[] = [];
-    const elsewhere: InputError[] = [];
-    files.forEach((f, i) => {
-      const { name } = sources[i];
-      if (f.scheme === 'file') readable.push(sources[i]);
-      else elsewhere.push(new InputError('unreadable', `${name}: only files on disk can be reranked (got a ${f.scheme}: resource).`, name));
-    });
-    if (readable.length === 0) throw elsewhere[0];
+  ): Promise<RerankSession> {
     const spec = this.modelSpec(config);
     const abort = new AbortController();
     const cancel = token.onCancellationRequested(() => abort.abort());
     this.running++;
     this.last = undefined;
     try {
+      const loaded = mergeSelection(read, selection);
+      for (const warning of loaded.merged.warnings) this.log.warn(warning);
       const worker = (this.worker ??= new ScoringWorker({ workerPath: this.context.asAbsolutePath(join('dist', 'worker.js')) }));
-      const run = await rerankResults(readable, {
-        onFileError: 'skip',
+      const run = await scoreLoaded(loaded, {
         query,
         signal: abort.signal,
         onProgress: (p) => {
           this.last = p;
           onProgress(p);
         },
+        startedAt: read.startedAt,
         scorer: (q, documents, options) => {
           this.log.info(`Reranking ${documents.length} documents with ${spec.model} (${spec.dtype}) for query ${JSON.stringify(q)}`);
           return worker.score({ model: spec, query: q, documents, ...options });
         },
       });
-      const failed = [...elsewhere, ...run.failed];
-      for (const error of failed) this.log.error(error.message);
-      for (const warning of run.merged.warnings) this.log.warn(warning);
       this.log.info(
-        `Read ${run.files.map((f) => `${f.file} (${f.documents.length})`).join(', ')}; scored ${run.ranked.length} pairs in ` +
-          `${Math.round(run.elapsedMs)} ms (model load ${Math.round(run.timings?.loadMs ?? 0)} ms, ` +
+        `Scored ${run.ranked.length} pairs in ${Math.round(run.elapsedMs)} ms from the first read (model load ${Math.round(run.timings?.loadMs ?? 0)} ms, ` +
           `tokenize ${Math.round(run.timings?.tokenizeMs ?? 0)} ms, inference ${Math.round(run.timings?.inferenceMs ?? 0)} ms)`,
       );
-      const read = new Set(run.files.map((f) => f.file));
+      const { index, of, label } = selection;
       return {
-        session: {
-          query: run.query,
-          model: config.modelPath || config.model,
-          dtype: config.dtype,
-          files: files.filter((_, i) => read.has(sources[i].name)),
-          fileNames: sources.map((s) => s.name).filter((name) => read.has(name)),
-          documents: run.ranked,
-          topK: config.topK,
-          threshold: { minScore: config.minScore, minProbability: config.minProbability },
-          elapsedMs: run.elapsedMs,
-          warnings: run.merged.warnings,
-        },
-        failed,
+        query: run.query,
+        model: config.modelPath || config.model,
+        dtype: config.dtype,
+        files: read.uris,
+        fileNames: read.files.map((f) => f.file),
+        reads: selection.files.map(fileRead),
+        resultSet: index === undefined || of === undefined ? undefined : { index, of, label: label ?? `set ${index + 1}` },
+        documents: run.ranked,
+        topK: config.topK,
+        threshold: { minScore: config.minScore, minProbability: config.minProbability },
+        elapsedMs: run.elapsedMs,
+        warnings: run.merged.warnings,
       };
     } finally {
       this.running--;

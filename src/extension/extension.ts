@@ -148,7 +148,7 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
     [Commands.rerank]: (first?: vscode.Uri | RerankArgs, all?: vscode.Uri[]) =>
       rerankCommand(deps, first instanceof vscode.Uri ? { files: all?.length ? all : [first] } : (first ?? {})),
     [Commands.rerankAgain]: (args?: { query?: string }) =>
-      withSession((s) => rerankCommand(deps, { files: s.files, query: args?.query })),
+      withSession((s) => rerankCommand(deps, { files: s.files, query: args?.query, queryIndex: s.resultSet?.index })),
     [Commands.exportResults]: (uri?: vscode.Uri) => withSession((s) => exportResults(s, uri)),
     // A tree node, the chunk editor's URI (editor title), or `{ id }` of a current document (the chat's [n] links).
     [Commands.openChunk]: async (node?: ResultNode | vscode.Uri | { id: string | number }) => {

@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import type { ResultsFile } from '../core/documents';
 import type { RankedDocument } from '../core/rerank';
 import type { Threshold } from '../core/threshold';
 
@@ -11,10 +12,28 @@ export interface RerankSession {
   files: vscode.Uri[];
   /** Display name (workspace-relative path) of each file, as used in the documents' sources. */
   fileNames: string[];
+  /** What each file was read as, in merge order (the query row's tooltip). */
+  reads: FileRead[];
+  /** For multi-query files: the result set reranked ("Rerank again" keeps it). */
+  resultSet?: { index: number; of: number; label: string };
   documents: RankedDocument[];
   /** The cut (settings topK, minScore, minProbability): re-applied when those settings change. */
   topK: number;
   threshold: Threshold;
   elapsedMs: number;
   warnings: string[];
+}
+
+/** One file as read: its detected shape and, for a multi-query file, the size of each result set. */
+export interface FileRead {
+  file: string;
+  /** "Qdrant points", "Chroma query results (JSONL)". */
+  shape: string;
+  /** Documents in each result set (one entry for a single-set file). */
+  sets: number[];
+  selected: number;
+}
+
+export function fileRead(r: ResultsFile): FileRead {
+  return { file: r.file, shape: r.label, sets: r.resultSets.map((s) => s.documents.length), selected: r.selected };
 }

@@ -9,6 +9,7 @@ import { describeOrder, keepOrder, ordered, positionBefore, RERANKED, type Order
 import { rowUri } from './row-decorations';
 import { originalLead, rerankedLead, rowLabel, rowText, scoreColumn } from './rows';
 import type { RerankSession } from './session';
+import { conflictMarks, filesMarkdown, markConflict, sourceLine } from './tree-notes';
 
 export type DividerReason = 'top-k' | 'threshold' | 'not-found';
 
@@ -141,7 +142,7 @@ export class ResultsTree implements vscode.TreeDataProvider<ResultNode>, vscode.
         const item = new vscode.TreeItem(s.file);
         item.description = `#${s.rank}${s.score === undefined ? '' : ` · ${s.score}`}`;
         const marker = this.rows?.provenance.markers.get(s.file);
-        item.tooltip = `${marker ? `${marker}: ` : ''}${s.file}: rank ${s.rank}${s.score === undefined ? '' : `, score ${s.score}`} (line ${s.line})`;
+        item.tooltip = `${marker ? `${marker}: ` : ''}${sourceLine(s)} (line ${s.line})`;
         item.iconPath = new vscode.ThemeIcon('file');
         item.contextValue = 'source';
         item.command = { command: Commands.revealInSource, title: 'Reveal in source', arguments: [node] };
@@ -171,7 +172,7 @@ export class ResultsTree implements vscode.TreeDataProvider<ResultNode>, vscode.
     const rows = this.rows!;
     const where = standing(doc, rows.cut);
     const lead = this.view.kind === 'reranked' ? rerankedLead(doc, rows.score) : originalLead(doc, positionBefore(doc, this.view), rows.score);
-    const label = rowLabel({ lead, badges: provenanceBadges(doc, rows.provenance), marks: [], text: rowText(doc, rows.titles?.get(doc)) });
+    const label = rowLabel({ lead, badges: provenanceBadges(doc, rows.provenance), marks: conflictMarks(doc), text: rowText(doc, rows.titles?.get(doc)) });
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `doc:${String(doc.id)}`;
     item.iconPath = STANDING_ICONS[where]();
@@ -185,6 +186,7 @@ export class ResultsTree implements vscode.TreeDataProvider<ResultNode>, vscode.
         `was ${doc.originalRank}${found ? `, ${found}` : ''}: ${rows.titles?.get(doc) ?? firstWords(doc.text)}`,
     };
     item.command = { command: Commands.openChunk, title: 'Open chunk', arguments: [this.documentNodes.get(doc)] };
+    markConflict(item, doc);
     return item;
   }
 }
@@ -215,6 +217,7 @@ function queryItem(session: RerankSession, rows: RowContext, view: OrderView): v
   md.appendMarkdown(`**Query** ${escapeMarkdown(session.query)}\n\n`);
   md.appendMarkdown(`**Model** ${escapeMarkdown(`${session.model} (${session.dtype})`)}\n\n`);
   md.appendMarkdown(`**Files** ${escapeMarkdown(markerLegend(rows.provenance))}\n\n`);
+  md.appendMarkdown(filesMarkdown(session));
   if (session.fileNames.length > 1) {
     md.appendMarkdown(
       `**Badges** ${escapeMarkdown(`${[...rows.provenance.markers.values()].map((m) => `${m}3`).join(' ')}`)}: rank 3 in each file, ` +
@@ -239,7 +242,7 @@ function documentTooltip(doc: RankedDocument, where: Standing, p: Provenance): v
   md.appendMarkdown(`${escapeMarkdown(firstWords(doc.text, 400))}\n\n`);
   for (const s of doc.sources) {
     const marker = p.markers.get(s.file);
-    md.appendMarkdown(`- ${escapeMarkdown(`${marker ? `${marker} ` : ''}${s.file}: rank ${s.rank}${s.score === undefined ? '' : `, score ${s.score}`}`)}\n`);
+    md.appendMarkdown(`- ${escapeMarkdown(`${marker ? `${marker} ` : ''}${sourceLine(s)}`)}\n`);
   }
   return md;
 }

@@ -5,6 +5,8 @@
 import type { ModelSpec } from './model-spec';
 
 export type Progress =
+  /** Reading (and parsing) a results file; `percent` only grows. */
+  | { phase: 'read'; file: string; percent: number }
   | { phase: 'download'; file: string; loaded: number; total: number; percent: number }
   | { phase: 'load' }
   | { phase: 'score'; done: number; total: number };
@@ -15,7 +17,20 @@ export interface ScoreTimings {
   inferenceMs: number;
 }
 
-/** Every method the worker serves: `[params, result]`. */
+/** A worker's methods, each `[params, result]`: the scoring worker's below, the results reader's in core/reader. */
+export type MethodMap<Map> = { [M in keyof Map]: readonly [unknown, unknown] };
+
+/** A call of one of a map's methods, correlated with its replies by `id`. */
+export type CallOf<Map extends MethodMap<Map>> = {
+  [M in keyof Map & string]: { type: 'call'; id: number; method: M; params: Map[M][0] };
+}[keyof Map & string];
+
+/** One handler per method, typed by the map. */
+export type HandlersOf<Map extends MethodMap<Map>, Context> = {
+  [M in keyof Map]: (params: Map[M][0], context: Context) => Promise<Map[M][1]>;
+};
+
+/** Every method the scoring worker serves: `[params, result]`. */
 export interface WorkerMethods {
   load: [{ model: ModelSpec }, { loadMs: number }];
   score: [
@@ -31,7 +46,7 @@ export type WorkerResult<M extends WorkerMethod> = WorkerMethods[M][1];
 export type WorkerErrorCode = 'bad-model' | 'offline' | 'download-failed' | 'out-of-memory' | 'internal';
 
 /** A call of one method, correlated with its replies by `id`. */
-export type WorkerCall = { [M in WorkerMethod]: { type: 'call'; id: number; method: M; params: WorkerParams<M> } }[WorkerMethod];
+export type WorkerCall = CallOf<WorkerMethods>;
 
 export type WorkerRequest =
   | WorkerCall
@@ -48,6 +63,4 @@ export type WorkerResponse =
   | { type: 'disposed' };
 
 /** What the worker implements: one handler per method, typed by the map. */
-export type WorkerHandlers<Context> = {
-  [M in WorkerMethod]: (params: WorkerParams<M>, context: Context) => Promise<WorkerResult<M>>;
-};
+export type WorkerHandlers<Context> = HandlersOf<WorkerMethods, Context>;

@@ -28,7 +28,10 @@ export interface ParseProgress {
 
 export interface ParseOptions {
   fields?: FieldMapping;
-  /** Which result set of a multi-query file becomes `documents` (0-based; default 0). */
+  /**
+   * Which result set of a multi-query file becomes `documents` (0-based; default 0, silently: choosing
+   * and saying so is the caller's business, see core/queries).
+   */
   queryIndex?: number;
   /** Called every `progressEvery` documents, so a worker can report. */
   onProgress?: (progress: ParseProgress) => void;

@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
 import { isCancelled, isInputError, type InputError } from '../../core/errors';
+import { queryChoices, selectQuery, type QuerySelection } from '../../core/queries';
 import type { Progress } from '../../shared/worker-protocol';
-import { pickFiles } from '../ask-user';
+import { pickFiles, pickQuery } from '../ask-user';
 import { readConfig, SECTION } from '../config';
 import { findResultFiles } from '../find-results';
 import { escapeMarkdown } from '../labels';
+import type { ReadOutcome } from '../engine';
 import { errorLocation } from '../open-source';
 import type { RerankSession } from '../session';
 import type { ChatDeps, ChatOutcome, RerankChatMetadata } from './chat-deps';
@@ -39,8 +41,12 @@ export async function rerankInChat(
   let scored: RerankChatMetadata['scored'];
   const report = progressReporter(stream, deps, (p) => (scored = p));
   try {
-    const { session, failed } = await deps.engine.rerank(files, query, config, token, report);
-    for (const error of failed) skipped(stream, error);
+    // Reading and scoring both run off the extension host's thread (reader and scoring workers).
+    const read = await deps.engine.read(files, config, token, report);
+    for (const error of read.failed) skipped(stream, error);
+    const selection = await chooseResultSet(read, query);
+    if (!selection) return fail('No result set was chosen: these files hold one per query. Ask again and pick one.');
+    const session = await deps.engine.rerank(read, selection, query, config, token, report);
     deps.show(session);
     return { session, scored };
   } catch (err) {
@@ -62,6 +68,18 @@ export async function rerankInChat(
   } finally {
     deps.status.idle();
   }
+}
+
+/**
+ * Files holding one result set per query (Chroma with several query texts, `_msearch`…): the set stored with
+ * this very query if there is one, else the user's pick, as the Rerank command does.
+ */
+async function chooseResultSet(read: ReadOutcome, query: string): Promise<QuerySelection | undefined> {
+  const choices = queryChoices(read.files);
+  if (choices.length === 0) return selectQuery(read.files, 0);
+  const same = choices.find((c) => c.query?.trim().toLowerCase() === query.trim().toLowerCase());
+  const index = same?.index ?? (await pickQuery(choices));
+  return index === undefined ? undefined : selectQuery(read.files, index);
 }
 
 /** `/files`, or a first `@rerank` without files: the same pick as the Rerank command (likely files pre-selected). */
@@ -89,7 +107,10 @@ function progressReporter(stream: vscode.ChatResponseStream, deps: ChatDeps, onS
     stream.progress(text);
   };
   return (p: Progress) => {
-    if (p.phase === 'download') {
+    if (p.phase === 'read') {
+      say(`Reading ${p.file}…`);
+      deps.status.busy(`reading ${p.file} ${p.percent}%`);
+    } else if (p.phase === 'download') {
       // Tens of progress events per file: say each tenth.
       say(`Downloading the model (${p.file}) ${Math.floor(p.percent / 10) * 10}%…`);
       deps.status.busy(`downloading model ${Math.round(p.percent)}%`);
