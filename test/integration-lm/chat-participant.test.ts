@@ -18,8 +18,8 @@ async function writeJson(name: string, value: unknown): Promise<vscode.Uri> {
 }
 
 /** Makes `files` the participant's current files (and their rerank the current results), through the Rerank command. */
-async function useFiles(files: vscode.Uri[], query = 'warm up'): Promise<RerankSession> {
-  return (await vscode.commands.executeCommand<RerankSession>(Commands.rerank, { files, query }))!;
+async function useFiles(files: vscode.Uri[], query = 'warm up', queryIndex?: number): Promise<RerankSession> {
+  return (await vscode.commands.executeCommand<RerankSession>(Commands.rerank, { files, query, queryIndex }))!;
 }
 
 /** The sample results reranked for the notebook's query, unless some results are there already. */
@@ -199,6 +199,19 @@ describe('the @rerank chat participant (VS Code 1.117, the fake model as the cha
     // The message is Markdown-escaped (file names and JSON are not ours): compare it unescaped.
     assert.match(text.replace(/\\(.)/g, '$1'), /⚠️ Skipped: chat\/chat_results\.json:3:3: invalid JSON: .* chat_results\.json\n/, text);
     assert.match(text, /Answered from the file that could be read\./);
+  });
+
+  it('with a file holding one result set per query, offers the sets and reranks the one picked', async () => {
+    const chroma = workspaceFile('formats/chroma-query.json'); // Chroma query(): two query texts, two result sets
+    await useFiles([chroma], 'warm up', 1);
+    fake.script('From the first set.');
+    const dismissed = await dismissQuickPick(chat(`@rerank ${QUERY}`));
+    assert.match(dismissed.errorDetails?.message ?? '', /No result set was chosen/, JSON.stringify(dismissed));
+    assert.equal(fake.requests().length, 0);
+    const result = await acceptQuickPick(chat(`@rerank ${QUERY}`));
+    assert.equal(result.errorDetails, undefined, JSON.stringify(result));
+    const session = (await api()).current()!;
+    assert.deepEqual([session.query, session.resultSet?.index, session.resultSet?.of, session.documents.length], [QUERY, 0, 2, 3]);
   });
 
   it('cancelling while it scores really stops the worker, and nothing is lost', async () => {
