@@ -47,15 +47,18 @@ mkdirSync('dist/webview', { recursive: true });
 for (const css of ['answer.css', 'report.css']) copyFileSync(`media/${css}`, `dist/webview/${css}`);
 for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/webview/${file}`);
 
-// `--tests`: the extension-host integration suite, loaded by VS Code from out/test/integration.
+// `--tests`: the extension-host integration suites, loaded by VS Code from out/test/<suite>: `integration`
+// (every editor, from VS Code 1.100) and `integration-lm` (the language-model and chat tests, VS Code 1.117).
 if (process.argv.includes('--tests')) {
-  const dir = 'test/integration';
-  builds.push({
-    ...node,
-    entryPoints: readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => `${dir}/${f}`),
-    outdir: 'out/test/integration',
-    external: [...node.external, 'mocha'],
-  });
+  for (const suite of ['integration', 'integration-lm']) {
+    const dir = `test/${suite}`;
+    builds.push({
+      ...node,
+      entryPoints: readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => `${dir}/${f}`),
+      outdir: `out/test/${suite}`,
+      external: [...node.external, 'mocha'],
+    });
+  }
 }
 
 if (watch) {

@@ -17,9 +17,12 @@ export const Commands = {
   evaluate: 'rerankLens.evaluate',
   exportEvaluation: 'rerankLens.exportEvaluation',
   openEvaluationQuery: 'rerankLens.openEvaluationQuery',
+  pickChatModel: 'rerankLens.pickChatModel',
 } as const;
 
 export const VIEW_ID = 'rerankLens.results';
+/** The `@rerank` chat participant (package.json contributes.chatParticipants). */
+export const PARTICIPANT_ID = 'rerankLens.chat';
 export const HAS_RESULTS = 'rerankLens.hasResults';
 /** True while the tree lists an original order (the view-title toggle shows "Show reranked order"). */
 export const ORIGINAL_ORDER = 'rerankLens.originalOrder';

@@ -29,6 +29,18 @@ const SHUTDOWN_WAIT_MS = 2000;
  */
 export class RerankEngine implements vscode.Disposable {
   private worker: ScoringWorker | undefined;
+  private running = 0;
+  private last: Progress | undefined;
+
+  /** True while a read or a rerank runs (until its worker has answered, also after a cancel). */
+  get busy(): boolean {
+    return this.running > 0;
+  }
+
+  /** The latest progress of the running read or rerank (undefined when idle): what tests watch. */
+  get progress(): Progress | undefined {
+    return this.busy ? this.last : undefined;
+  }
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -64,6 +76,8 @@ export class RerankEngine implements vscode.Disposable {
     }
     const abort = new AbortController();
     const cancel = token.onCancellationRequested(() => abort.abort());
+    this.running++;
+    this.last = undefined;
     try {
       if (readable.length === 0) throw elsewhere[0];
       const workerPath = this.context.asAbsolutePath(join('dist', 'reader.js'));
@@ -72,7 +86,10 @@ export class RerankEngine implements vscode.Disposable {
         maxBytes: config.maxFileSizeMB * 1024 * 1024,
         fields: Object.keys(config.fields).length ? config.fields : undefined,
         signal: abort.signal,
-        onProgress,
+        onProgress: (p) => {
+          this.last = p;
+          onProgress(p);
+        },
         read: (source, request) => readInWorker(source, { ...request, workerPath }),
       });
       const failed = [...elsewhere, ...read.failed];
@@ -80,6 +97,7 @@ export class RerankEngine implements vscode.Disposable {
       for (const error of failed) this.log.error(error.message);
       return { files: read.files, failed, uris: read.files.map((f) => byName.get(f.file)!), startedAt };
     } finally {
+      this.running--;
       cancel.dispose();
     }
   }
@@ -96,6 +114,8 @@ export class RerankEngine implements vscode.Disposable {
     const spec = this.modelSpec(config);
     const abort = new AbortController();
     const cancel = token.onCancellationRequested(() => abort.abort());
+    this.running++;
+    this.last = undefined;
     try {
       const loaded = mergeSelection(read, selection);
       for (const warning of loaded.merged.warnings) this.log.warn(warning);
@@ -103,7 +123,10 @@ export class RerankEngine implements vscode.Disposable {
       const run = await scoreLoaded(loaded, {
         query,
         signal: abort.signal,
-        onProgress,
+        onProgress: (p) => {
+          this.last = p;
+          onProgress(p);
+        },
         startedAt: read.startedAt,
         scorer: (q, documents, options) => {
           this.log.info(`Reranking ${documents.length} documents with ${spec.model} (${spec.dtype}) for query ${JSON.stringify(q)}`);
@@ -130,6 +153,7 @@ export class RerankEngine implements vscode.Disposable {
         warnings: run.merged.warnings,
       };
     } finally {
+      this.running--;
       cancel.dispose();
     }
   }

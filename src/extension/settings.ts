@@ -51,6 +51,14 @@ const fields: Setting<FieldMapping> = {
   },
 };
 const dtype: Setting<Dtype> = { default: DEFAULT_DTYPE, read: (raw) => (isDtype(raw) ? raw : DEFAULT_DTYPE) };
+const choice = <T extends string>(values: readonly T[], fallback: T): Setting<T> => ({
+  default: fallback,
+  read: (raw) => (values.includes(raw as T) ? (raw as T) : fallback),
+});
+
+/** Where "Ask" gets its answer: an OpenAI-compatible API, or a language model VS Code provides (vscode.lm). */
+export const ASK_PROVIDERS = ['openai', 'vscode-lm'] as const;
+export type AskProvider = (typeof ASK_PROVIDERS)[number];
 
 export const SETTINGS = {
   model: text(DEFAULT_MODEL),
@@ -66,6 +74,7 @@ export const SETTINGS = {
   maxFileSizeMB: integer(DEFAULT_MAX_MB, 1, LARGEST_MAX_MB),
   'eval.k': integer(10, 1, 1000),
   'eval.topN': integer(100, 1, 10000),
+  'ask.provider': choice<AskProvider>(ASK_PROVIDERS, 'openai'),
   'ask.baseURL': { ...text(OPENAI_BASE_URL), userOnly: true },
   'ask.model': text('gpt-4.1-mini'),
   'ask.temperature': optionalNumber(0, 2),
