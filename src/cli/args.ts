@@ -66,15 +66,20 @@ export function optionalNumber(value: string | undefined, name: string, min = -I
 
 /** One self-overwriting progress line on stderr (only when it is a terminal). */
 export function showProgress(p: Progress): void {
-  const line =
-    p.phase === 'read'
-      ? `Reading ${p.file} ${p.percent}%`
-      : p.phase === 'download'
-        ? `Downloading ${p.file} ${Math.round(p.percent)}%`
-        : p.phase === 'load'
-          ? 'Loading model…'
-          : `Scored ${p.done}/${p.total}`;
-  process.stderr.write(`\r\x1b[K${line}`);
+  process.stderr.write(`\r\x1b[K${progressText(p)}`);
+}
+
+export function progressText(p: Progress): string {
+  switch (p.phase) {
+    case 'download':
+      return `Downloading ${p.file} ${Math.round(p.percent)}%`;
+    case 'load':
+      return 'Loading model…';
+    case 'read':
+      return p.percent === undefined ? `Reading ${p.file}…` : `Reading ${p.file} ${p.percent}%`;
+    case 'score':
+      return `Scored ${p.done}/${p.total}`;
+  }
 }
 
 export function clearProgress(): void {

@@ -1,11 +1,13 @@
 import { isCancelled, isInputError } from '../core/errors';
 import { isRemoteRerankError } from '../core/rerankers/remote';
 import { UsageError } from './args';
+import { EVAL_USAGE, evalCommand } from './eval';
 import { RERANK_USAGE, rerankCommand } from './rerank';
 
 /** Each command gets its arguments and a signal that Ctrl-C aborts; it returns the exit code. */
 const COMMANDS: Record<string, { usage: string; run: (argv: string[], signal: AbortSignal) => Promise<number> }> = {
   rerank: { usage: RERANK_USAGE, run: rerankCommand },
+  eval: { usage: EVAL_USAGE, run: evalCommand },
 };
 
 const USAGE = `${Object.values(COMMANDS)

@@ -8,7 +8,7 @@ import { rerankerLabel, scoreKindWords } from '../core/rerankers/reranker';
 import { applyCut, hasThreshold, minScoreIgnored, type Cut } from '../core/threshold';
 import { ScoringWorker } from '../core/scoring/worker-client';
 import { MODEL_OPTIONS, MODEL_USAGE, UsageError, clearProgress, optionalInt, optionalNumber, showProgress } from './args';
-import { RERANKER_OPTIONS, RERANKER_USAGE, rerankerFromArgs } from './reranker-args';
+import { MAX_DOCUMENTS_OPTION, MAX_DOCUMENTS_USAGE, RERANKER_OPTIONS, RERANKER_USAGE, rerankerFromArgs } from './reranker-args';
 import { RESULTS_OPTIONS, RESULTS_USAGE, resultsArgs } from './results-args';
 import { formatTable } from './table';
 
@@ -23,6 +23,7 @@ Options:
   -q, --query TEXT       the query (default: the one stored in a results file)
 ${MODEL_USAGE}
 ${RERANKER_USAGE}
+${MAX_DOCUMENTS_USAGE}
   -k, --top-k N          keep only the N best documents
       --min-score X      keep only documents scoring at least X (raw logit; negative: --min-score=-2);
                          ignored for rerankers that give probabilities (Cohere, Voyage…)
@@ -43,6 +44,7 @@ export async function rerankCommand(argv: string[], signal: AbortSignal): Promis
     options: {
       ...MODEL_OPTIONS,
       ...RERANKER_OPTIONS,
+      ...MAX_DOCUMENTS_OPTION,
       ...RESULTS_OPTIONS,
       query: { type: 'string', short: 'q' },
       'top-k': { type: 'string', short: 'k' },
@@ -63,7 +65,7 @@ export async function rerankCommand(argv: string[], signal: AbortSignal): Promis
     minProbability: optionalNumber(values['min-probability'], '--min-probability', 0, 1) ?? null,
   };
   const { fields, queryIndex, maxBytes } = resultsArgs(values);
-  const reranker = rerankerFromArgs(values);
+  const reranker = rerankerFromArgs(values, (line) => process.stderr.write(`${line}\n`));
   const startedAt = performance.now();
   const read = await readFiles(
     files.map((f) => ({ path: resolve(f), name: f })),
@@ -78,10 +80,7 @@ export async function rerankCommand(argv: string[], signal: AbortSignal): Promis
   const queries = loaded.map((l) => values.query?.trim() || l.merged.query || missingQuery(l.selection));
 
   let worker: ScoringWorker | undefined;
-  const scorer = reranker.scorer(
-    () => (worker ??= new ScoringWorker({ workerPath: join(__dirname, 'worker.js') })),
-    (line) => process.stderr.write(`warning: ${line}\n`),
-  );
+  const scorer = reranker.scorer(() => (worker ??= new ScoringWorker({ workerPath: join(__dirname, 'worker.js') })));
   const label = rerankerLabel(reranker.spec);
   try {
     const reports: object[] = [];

@@ -1,15 +1,16 @@
 import { join } from 'node:path';
 import { ScoreCache } from '../core/cache/score-cache';
 import { isRerankerKind, rerankerLabel, type RerankerSpec } from '../core/rerankers/reranker';
+import type { BatchScorer } from '../core/eval/pipeline';
+import { createBatchScorer } from '../core/rerankers/batch-scorer';
 import { createScorer, type LocalScoring, type Scorer } from '../core/rerankers/scorer';
 import { UsageError, modelSpecFromArgs, optionalInt, type ModelArgs } from './args';
 
-/** Which reranker scores, and the score cache: for `parseArgs`. */
+/** Which reranker scores, and the score cache: for `parseArgs` (rerank and eval). */
 export const RERANKER_OPTIONS = {
   reranker: { type: 'string' },
   url: { type: 'string' },
   'no-cache': { type: 'boolean' },
-  'max-documents': { type: 'string' },
 } as const;
 
 export const RERANKER_USAGE = `      --reranker local|tei|cohere|voyage
@@ -17,10 +18,13 @@ export const RERANKER_USAGE = `      --reranker local|tei|cohere|voyage
                          server: tei (text-embeddings-inference /rerank), cohere (Cohere
                          /v2/rerank, Jina, vLLM /v1/rerank, Infinity), voyage
       --url URL          the server's full rerank endpoint, e.g. http://gpu-box:8080/rerank;
-                         its API key is read from RERANK_API_KEY (sent only as a Bearer token)
-      --max-documents N  rerank only the first N documents by fused rank (RRF of the files);
-                         the rest are listed as not reranked
+                         its API key is read from RERANK_API_KEY (sent only as a Bearer token);
+                         --model then names the server's model (Cohere and Voyage need one)
       --no-cache         score everything again (scores are cached in <cache-dir>/scores)`;
+
+export const MAX_DOCUMENTS_OPTION = { 'max-documents': { type: 'string' } } as const;
+export const MAX_DOCUMENTS_USAGE = `      --max-documents N  rerank only the first N documents by fused rank (RRF of the files);
+                         the rest are listed as not reranked`;
 
 export interface RerankerArgs extends ModelArgs {
   reranker?: string;
@@ -34,11 +38,18 @@ export interface ChosenReranker {
   /** What the report's `model` says: the model as given, or the server's model name, else the endpoint. */
   name: string;
   maxDocuments?: number;
-  scorer(worker: () => LocalScoring, warn: (line: string) => void): Scorer;
+  /** Where scores are cached (`<cache-dir>/scores`), unless --no-cache. */
+  cache?: ScoreCache;
+  scorer(worker: () => LocalScoring): Scorer;
+  /** Many queries at once (eval), through the same cache. */
+  batchScorer(worker: () => LocalScoring): BatchScorer;
 }
 
-/** The reranker from the command line and RERANK_API_KEY; every mistake is a UsageError. */
-export function rerankerFromArgs(values: RerankerArgs, env: NodeJS.ProcessEnv = process.env): ChosenReranker {
+/**
+ * The reranker from the command line and RERANK_API_KEY; every mistake is a UsageError. `say` gets one-line
+ * notes: cache warnings (a file that cannot be written) and, for eval, how many scores were cached.
+ */
+export function rerankerFromArgs(values: RerankerArgs, say: (line: string) => void, env: NodeJS.ProcessEnv = process.env): ChosenReranker {
   const kind = values.reranker ?? 'local';
   if (!isRerankerKind(kind)) throw new UsageError(`--reranker must be local, tei, cohere or voyage, got "${kind}".`);
   const { spec: model, name } = modelSpecFromArgs(kind === 'local' ? values : { ...values, model: undefined });
@@ -55,11 +66,13 @@ export function rerankerFromArgs(values: RerankerArgs, env: NodeJS.ProcessEnv = 
   }
   const shownName = spec.kind === 'local' ? name : (spec.model ?? rerankerLabel(spec));
   // Scores are kept beside the downloaded models, so --cache-dir moves both.
-  const cacheDir = join(model.cacheDir, 'scores');
+  const cache = values['no-cache'] ? undefined : new ScoreCache(join(model.cacheDir, 'scores'), { warn: (m) => say(`warning: ${m}`) });
   return {
     spec,
     name: shownName,
     maxDocuments,
-    scorer: (worker, warn) => createScorer(spec, { worker, cache: values['no-cache'] ? undefined : new ScoreCache(cacheDir, { warn }) }),
+    cache,
+    scorer: (worker) => createScorer(spec, { worker, cache }),
+    batchScorer: (worker) => createBatchScorer(spec, { worker, cache, log: say }),
   };
 }

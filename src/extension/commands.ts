@@ -14,6 +14,10 @@ export const Commands = {
   showAnswers: 'rerankLens.showAnswers',
   setApiKey: 'rerankLens.setApiKey',
   clearApiKey: 'rerankLens.clearApiKey',
+  evaluate: 'rerankLens.evaluate',
+  exportEvaluation: 'rerankLens.exportEvaluation',
+  openEvaluationQuery: 'rerankLens.openEvaluationQuery',
+  pickChatModel: 'rerankLens.pickChatModel',
   chooseReranker: 'rerankLens.chooseReranker',
   cancelRerank: 'rerankLens.cancelRerank',
   setRerankerApiKey: 'rerankLens.setRerankerApiKey',
@@ -21,6 +25,8 @@ export const Commands = {
 } as const;
 
 export const VIEW_ID = 'rerankLens.results';
+/** The `@rerank` chat participant (package.json contributes.chatParticipants). */
+export const PARTICIPANT_ID = 'rerankLens.chat';
 export const HAS_RESULTS = 'rerankLens.hasResults';
 /** True while the tree lists an original order (the view-title toggle shows "Show reranked order"). */
 export const ORIGINAL_ORDER = 'rerankLens.originalOrder';

@@ -12,7 +12,7 @@ import { createScorer, type Scorer } from '../core/rerankers/scorer';
 import { resolveModelLocation } from '../core/scoring/model-location';
 import { ScoringWorker } from '../core/scoring/worker-client';
 import type { ModelSpec } from '../shared/model-spec';
-import type { Progress } from '../shared/worker-protocol';
+import type { Progress, WorkerMethod, WorkerParams, WorkerResult } from '../shared/worker-protocol';
 import type { ApiKeys } from './ask/api-key';
 import type { Settings } from './settings';
 import { fileRead, type RerankSession } from './session';
@@ -38,6 +38,18 @@ export class RerankEngine implements vscode.Disposable {
   private worker: ScoringWorker | undefined;
   /** Scores already computed, by reranker, model, query and text: shared with the CLI's `--cache-dir <models>`. */
   readonly cache: ScoreCache;
+  private running = 0;
+  private last: Progress | undefined;
+
+  /** True while a read or a rerank runs (until its worker has answered, also after a cancel). */
+  get busy(): boolean {
+    return this.running > 0;
+  }
+
+  /** The latest progress of the running read or rerank (undefined when idle): what tests watch. */
+  get progress(): Progress | undefined {
+    return this.busy ? this.last : undefined;
+  }
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -97,6 +109,8 @@ export class RerankEngine implements vscode.Disposable {
     }
     const abort = new AbortController();
     const cancel = token.onCancellationRequested(() => abort.abort());
+    this.running++;
+    this.last = undefined;
     try {
       if (readable.length === 0) throw elsewhere[0];
       const workerPath = this.context.asAbsolutePath(join('dist', 'reader.js'));
@@ -105,7 +119,10 @@ export class RerankEngine implements vscode.Disposable {
         maxBytes: config.maxFileSizeMB * 1024 * 1024,
         fields: Object.keys(config.fields).length ? config.fields : undefined,
         signal: abort.signal,
-        onProgress,
+        onProgress: (p) => {
+          this.last = p;
+          onProgress(p);
+        },
         read: (source, request) => readInWorker(source, { ...request, workerPath }),
       });
       const failed = [...elsewhere, ...read.failed];
@@ -113,6 +130,7 @@ export class RerankEngine implements vscode.Disposable {
       for (const error of failed) this.log.error(error.message);
       return { files: read.files, failed, uris: read.files.map((f) => byName.get(f.file)!), startedAt };
     } finally {
+      this.running--;
       cancel.dispose();
     }
   }
@@ -132,6 +150,8 @@ export class RerankEngine implements vscode.Disposable {
   ): Promise<RerankSession> {
     const abort = new AbortController();
     const cancel = token.onCancellationRequested(() => abort.abort());
+    this.running++;
+    this.last = undefined;
     try {
       const { spec, scorer } = await this.scorer(config);
       const label = rerankerLabel(spec);
@@ -142,7 +162,10 @@ export class RerankEngine implements vscode.Disposable {
       const run = await scoreLoaded(loaded, {
         query,
         signal: abort.signal,
-        onProgress,
+        onProgress: (p) => {
+          this.last = p;
+          onProgress(p);
+        },
         startedAt: read.startedAt,
         maxDocuments: config.maxDocuments ?? undefined,
         scorer,
@@ -157,6 +180,18 @@ export class RerankEngine implements vscode.Disposable {
           (run.cache ? `; ${run.cache.hits} from the score cache` : ''),
       );
       return this.session(read, selection, loaded, config, spec, { ...run, pending: 0 });
+    } finally {
+      this.running--;
+      cancel.dispose();
+    }
+  }
+
+  /** Runs a worker method (an evaluation, one query of it) with the editor's cancellation and progress. */
+  async call<M extends WorkerMethod>(method: M, params: WorkerParams<M>, token: vscode.CancellationToken, onProgress: (p: Progress) => void): Promise<WorkerResult<M>> {
+    const abort = new AbortController();
+    const cancel = token.onCancellationRequested(() => abort.abort());
+    try {
+      return await this.scoringWorker().call(method, params, { signal: abort.signal, onProgress });
     } finally {
       cancel.dispose();
     }

@@ -1,14 +1,22 @@
 import * as vscode from 'vscode';
 import { ANSWER_VIEW_TYPE } from '../shared/answer-protocol';
+import { REPORT_VIEW_TYPE, type ExportFormat } from '../shared/report-protocol';
 import { AnswerPanel } from './ask/answer-panel';
 import { AskController } from './ask/ask-controller';
+import { readAskConfig } from './ask/ask-config';
 import { ApiKeys, RERANKER_KEY } from './ask/api-key';
+import { LanguageModelChooser } from './ask/lm-models';
+import { registerChatParticipant } from './chat/participant';
 import { chooseReranker, type RerankerChoice } from './choose-reranker';
 import { ChunkDocuments, CHUNK_SCHEME, chunkContext } from './chunks';
 import { ChunkView } from './chunk-view';
 import { Commands, HAS_RESULTS, ORIGINAL_ORDER, VIEW_ID } from './commands';
 import { readConfig, SECTION } from './config';
+import { CurrentFiles } from './current-files';
 import { RerankEngine } from './engine';
+import { evaluateCommand, type EvaluateArgs } from './evaluate/evaluate-command';
+import { exportEvaluation, openEvaluationQuery } from './evaluate/report-actions';
+import { ReportPanel } from './evaluate/report-panel';
 import { exportResults } from './export-results';
 import { revealSource } from './open-source';
 import { describeOrder, RERANKED, type OrderView } from './order';
@@ -26,6 +34,9 @@ export interface RerankLensApi {
   current(): RerankSession | undefined;
   tree: ResultsTree;
   panel: AnswerPanel;
+  report: ReportPanel;
+  /** Whether a rerank runs and how far it got (the chat participant's and the command's alike). */
+  engine: Pick<RerankEngine, 'busy' | 'progress'>;
   chunkView: ChunkView;
   /** Where the extension writes (its log and global storage): lets tests prove no secret lands there. */
   storage: { logUri: vscode.Uri; globalStorageUri: vscode.Uri };
@@ -55,13 +66,16 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
     tree.setOrder(order);
     showOrder();
   };
-  const show = (session: RerankSession) => {
+  const files = new CurrentFiles();
+  /** A new result in the tree; `focus`: move to the view (not when it came from the chat, where the user types). */
+  const show = (session: RerankSession, focus = true) => {
     chunks.reset();
     tree.show(session);
+    files.set(session.files);
     showOrder(); // a file that is no longer reranked falls back to the merged order
     void vscode.commands.executeCommand('setContext', HAS_RESULTS, true);
     view.message = session.warnings.length ? `${session.warnings.length} warning(s): see the Rerank Lens log.` : undefined;
-    void vscode.commands.executeCommand(`${VIEW_ID}.focus`);
+    if (focus) void vscode.commands.executeCommand(`${VIEW_ID}.focus`);
   };
   let revealed = false;
   /** Progressive results: the tree fills while the rerank runs; `current` stays the last finished one. */
@@ -95,9 +109,11 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
   };
   const panel = new AnswerPanel(context);
   const keys = new ApiKeys(context.secrets);
+  const models = new LanguageModelChooser(context.globalState);
   const asker = new AskController({
     panel,
     keys,
+    models,
     log,
     current: () => tree.current,
     revealDocument: async (id) => {
@@ -110,9 +126,30 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
     },
   });
   context.subscriptions.push(panel, asker);
+  const participant = registerChatParticipant(context, {
+    engine,
+    log,
+    status,
+    chunks,
+    files,
+    current: () => tree.current,
+    show: (session) => show(session, false),
+  });
+  if (participant) context.subscriptions.push(participant);
   context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(ANSWER_VIEW_TYPE, {
       deserializeWebviewPanel: async (webviewPanel) => panel.restore(webviewPanel),
+    }),
+  );
+
+  const report = new ReportPanel(context);
+  const evalDeps = { ...deps, report };
+  context.subscriptions.push(
+    report,
+    vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, { deserializeWebviewPanel: async (webviewPanel) => report.restore(webviewPanel) }),
+    report.onMessage((message) => {
+      if (message.type === 'openQuery') void openEvaluationQuery(evalDeps, message.queryId);
+      else void exportEvaluation(report.current, message.format);
     }),
   );
 
@@ -140,7 +177,14 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
     [Commands.rerankAgain]: (args?: { query?: string }) =>
       withSession((s) => rerankCommand(deps, { files: s.files, query: args?.query, queryIndex: s.resultSet?.index })),
     [Commands.exportResults]: (uri?: vscode.Uri) => withSession((s) => exportResults(s, uri)),
-    [Commands.openChunk]: async (node?: ResultNode | vscode.Uri) => {
+    // A tree node, the chunk editor's URI (editor title), or `{ id }` of a current document (the chat's [n] links).
+    [Commands.openChunk]: async (node?: ResultNode | vscode.Uri | { id: string | number }) => {
+      if (node && !(node instanceof vscode.Uri) && !('kind' in node)) {
+        const doc = tree.current?.documents.find((d) => String(d.id) === String(node.id));
+        if (doc) return openChunk(doc);
+        void vscode.window.showInformationMessage(`Rerank Lens: document ${String(node.id)} is not in the current results any more.`);
+        return undefined;
+      }
       const t = target(node);
       // A document left unscored has no rank or score for a chunk header.
       return t && t.kind !== 'unscored' ? openChunk(t.doc) : undefined;
@@ -175,6 +219,11 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
       await keys.clear();
       void vscode.window.showInformationMessage('Rerank Lens: API key removed.');
     },
+    [Commands.evaluate]: (args?: EvaluateArgs) => evaluateCommand(evalDeps, args ?? {}),
+    [Commands.exportEvaluation]: (format?: ExportFormat, target?: vscode.Uri) =>
+      exportEvaluation(report.current, format === 'json' ? 'json' : 'markdown', target instanceof vscode.Uri ? target : undefined),
+    [Commands.openEvaluationQuery]: (queryId?: string) => (typeof queryId === 'string' ? openEvaluationQuery(evalDeps, queryId) : undefined),
+    [Commands.pickChatModel]: (given?: { vendor?: string; id?: string }) => pickChatModel(models, given),
     [Commands.cancelRerank]: () => cancelRunning(),
     [Commands.chooseReranker]: async (choice?: RerankerChoice) => {
       const chosen = await chooseReranker(rerankerKeys, choice);
@@ -199,7 +248,22 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
   }
 
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms`);
-  return { current: () => tree.current, tree, panel, chunkView, storage: { logUri: context.logUri, globalStorageUri: context.globalStorageUri } };
+  return { current: () => tree.current, tree, panel, engine, chunkView, report, storage: { logUri: context.logUri, globalStorageUri: context.globalStorageUri } };
+}
+
+/** "Choose Chat Model": the vscode.lm model Ask uses; says so when Ask is set to the OpenAI-compatible API. */
+async function pickChatModel(models: LanguageModelChooser, given?: { vendor?: string; id?: string }): Promise<string | undefined> {
+  const model = await models.pick(undefined, typeof given === 'object' && given ? given : undefined);
+  if (!model) return undefined;
+  if (readAskConfig().provider !== 'vscode-lm') {
+    const use = 'Use It for Ask';
+    void vscode.window
+      .showInformationMessage(`Rerank Lens: ${model.name} is chosen; Ask uses it once rerankLens.ask.provider is "vscode-lm".`, use)
+      .then(async (answer) => {
+        if (answer === use) await vscode.workspace.getConfiguration(SECTION).update('ask.provider', 'vscode-lm', vscode.ConfigurationTarget.Global);
+      });
+  }
+  return model.id;
 }
 
 let activeEngine: RerankEngine | undefined;

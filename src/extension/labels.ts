@@ -46,6 +46,10 @@ export function distinctTitles<T extends Pick<RankedDocument, 'metadata'>>(docs:
   return distinct ? new Map(docs.map((d, i) => [d, titles[i]])) : undefined;
 }
 
+export function shortModelName(model: string): string {
+  return model.split(/[\\/]/).filter(Boolean).pop() ?? model;
+}
+
 /**
  * Escapes text for a MarkdownString. (`appendText` also escapes, but turns every space into &nbsp;,
  * which stops long chunks from wrapping in hovers.) Newlines become spaces.

@@ -75,7 +75,7 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
 function statusText(p: Progress): string {
   switch (p.phase) {
     case 'read':
-      return `reading ${p.file} ${p.percent}%`;
+      return p.percent === undefined ? `reading ${p.file}` : `reading ${p.file} ${p.percent}%`;
     case 'download':
       return `downloading model ${Math.round(p.percent)}%`;
     case 'load':
@@ -85,11 +85,20 @@ function statusText(p: Progress): string {
   }
 }
 
+/** Worker progress in a notification of the caller's and in the status bar item (Evaluate uses it). */
+export function progressReporter(progress: vscode.Progress<{ message?: string; increment?: number }>, status: StatusItem): Report {
+  const notify = notifier(progress);
+  return (p) => {
+    status.busy(statusText(p));
+    notify(p);
+  };
+}
+
 function notifier(progress: vscode.Progress<{ message?: string; increment?: number }>): Report {
   let last = 0;
   return (p) => {
     if (p.phase === 'read') {
-      progress.report({ message: `Reading ${p.file} ${p.percent}%` });
+      progress.report({ message: p.percent === undefined ? `Reading ${p.file}…` : `Reading ${p.file} ${p.percent}%` });
     } else if (p.phase === 'download') {
       progress.report({ message: `Downloading model ${p.file} ${Math.round(p.percent)}%` });
     } else if (p.phase === 'load') {

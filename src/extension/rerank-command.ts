@@ -113,7 +113,7 @@ async function guarded<T>(deps: RerankDeps, step: () => Promise<T>): Promise<T |
   }
 }
 
-async function showRemoteError(error: RemoteRerankError): Promise<void> {
+export async function showRemoteError(error: RemoteRerankError): Promise<void> {
   const actions = error.code === 'unauthorized' ? ['Set Reranker API Key', 'Choose Reranker'] : error.code === 'timeout' || error.code === 'rate-limited' ? [] : ['Choose Reranker', 'Open Settings'];
   const answer = await vscode.window.showErrorMessage(`Rerank Lens: ${error.message}`, ...actions);
   if (answer === 'Set Reranker API Key') await vscode.commands.executeCommand('rerankLens.setRerankerApiKey');
@@ -121,7 +121,7 @@ async function showRemoteError(error: RemoteRerankError): Promise<void> {
   if (answer === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.reranker`);
 }
 
-async function showInputError(error: InputError, suffix?: string): Promise<void> {
+export async function showInputError(error: InputError, suffix?: string): Promise<void> {
   const actions: string[] = [];
   if (error.file && !['not-found', 'bad-model', 'too-large'].includes(error.code)) actions.push('Open File');
   if (error.code === 'offline' || error.code === 'bad-model' || error.code === 'download-failed') actions.push('Set Model Path');

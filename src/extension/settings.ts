@@ -6,7 +6,7 @@
 import { DEFAULT_SYSTEM_PROMPT } from '../core/ask/prompt';
 import type { FieldMapping } from '../core/formats/options';
 import { DEFAULT_MAX_MB, LARGEST_MAX_MB } from '../core/read-results';
-import { isRerankerKind, type RerankerKind } from '../core/rerankers/reranker';
+import { RERANKER_KINDS, type RerankerKind } from '../core/rerankers/reranker';
 import { DEFAULT_DTYPE, DEFAULT_MAX_LENGTH, DEFAULT_MODEL, DEFAULT_TOP_K, isDtype, type Dtype } from '../shared/model-spec';
 
 export const SECTION = 'rerankLens';
@@ -52,7 +52,14 @@ const fields: Setting<FieldMapping> = {
   },
 };
 const dtype: Setting<Dtype> = { default: DEFAULT_DTYPE, read: (raw) => (isDtype(raw) ? raw : DEFAULT_DTYPE) };
-const reranker: Setting<RerankerKind> = { default: 'local', read: (raw) => (isRerankerKind(raw) ? raw : 'local') };
+const choice = <T extends string>(values: readonly T[], fallback: T): Setting<T> => ({
+  default: fallback,
+  read: (raw) => (values.includes(raw as T) ? (raw as T) : fallback),
+});
+
+/** Where "Ask" gets its answer: an OpenAI-compatible API, or a language model VS Code provides (vscode.lm). */
+export const ASK_PROVIDERS = ['openai', 'vscode-lm'] as const;
+export type AskProvider = (typeof ASK_PROVIDERS)[number];
 
 export const SETTINGS = {
   model: text(DEFAULT_MODEL),
@@ -66,11 +73,14 @@ export const SETTINGS = {
   resultsGlob: text(DEFAULT_GLOB),
   fields,
   maxFileSizeMB: integer(DEFAULT_MAX_MB, 1, LARGEST_MAX_MB),
-  reranker,
+  reranker: choice<RerankerKind>(RERANKER_KINDS, 'local'),
   // Where the reranker API key is sent: only the user's own settings may say (never a workspace).
   rerankerURL: { ...optionalText, userOnly: true },
   rerankerModel: optionalText,
   maxDocuments: optionalNumber(1, Number.MAX_SAFE_INTEGER, true),
+  'eval.k': integer(10, 1, 1000),
+  'eval.topN': integer(100, 1, 10000),
+  'ask.provider': choice<AskProvider>(ASK_PROVIDERS, 'openai'),
   'ask.baseURL': { ...text(OPENAI_BASE_URL), userOnly: true },
   'ask.model': text('gpt-4.1-mini'),
   'ask.temperature': optionalNumber(0, 2),

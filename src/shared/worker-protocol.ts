@@ -2,11 +2,13 @@
  * Messages between the scoring worker and its clients (the extension host, the CLI). Written as a
  * request → response map: a method's reply type follows from its request at compile time, on both sides.
  */
+import type { CandidateDocument, EvalFiles, EvalOutcome, EvalSettings } from './eval-types';
 import type { ModelSpec } from './model-spec';
+import type { RerankerSpec, RerankScoreKind } from './reranker-spec';
 
 export type Progress =
-  /** Reading (and parsing) a results file; `percent` only grows. */
-  | { phase: 'read'; file: string; percent: number }
+  /** Reading (and parsing) an input file; `percent`, where known, only grows. */
+  | { phase: 'read'; file: string; percent?: number }
   | { phase: 'download'; file: string; loaded: number; total: number; percent: number }
   | { phase: 'load' }
   | { phase: 'score'; done: number; total: number };
@@ -53,13 +55,35 @@ export interface ScoreParams {
 export interface WorkerMethods {
   load: [{ model: ModelSpec }, { loadMs: number }];
   score: [ScoreParams, { scores: number[]; timings: ScoreTimings }];
+  /** Many queries' documents in one stream of length-sorted batches (evaluation): scores per set. */
+  scoreMany: [
+    { model: ModelSpec; sets: { query: string; documents: string[] }[]; batchTokens?: number },
+    { scores: number[][]; timings: ScoreTimings },
+  ];
+  /**
+   * A whole evaluation (read, check, rerank with `reranker` unless absent, metrics) off the caller's thread.
+   * With `cacheDir`, scores go through the score cache there: a re-run scores only what changed.
+   */
+  evaluate: [{ files: EvalFiles; settings: EvalSettings; reranker?: RerankerSpec; cacheDir?: string }, EvalOutcome];
+  /** One query of an evaluation: its candidates (each run's top n) scored by `reranker`, as the tree shows them. */
+  rerankQuery: [
+    { files: EvalFiles; settings: EvalSettings; queryId: string; reranker: RerankerSpec; cacheDir?: string },
+    { query: string; documents: CandidateDocument[]; scores: number[]; scoreKind: RerankScoreKind; timings: ScoreTimings },
+  ];
 }
 
 export type WorkerMethod = keyof WorkerMethods;
 export type WorkerParams<M extends WorkerMethod> = WorkerMethods[M][0];
 export type WorkerResult<M extends WorkerMethod> = WorkerMethods[M][1];
 
-export type WorkerErrorCode = 'bad-model' | 'offline' | 'download-failed' | 'out-of-memory' | 'internal';
+export type WorkerErrorCode = 'bad-model' | 'offline' | 'download-failed' | 'out-of-memory' | 'bad-input' | 'internal';
+
+/** What a `bad-input` error says about the input: the core's error code, the file and the position. */
+export interface InputErrorDetail {
+  code: string;
+  file?: string;
+  position?: { line: number; column: number };
+}
 
 /** A call of one method, correlated with its replies by `id`. */
 export type WorkerCall = CallOf<WorkerMethods>;
@@ -78,7 +102,7 @@ export type WorkerResponse =
   /** Scores that are ready (for `partial` calls): document indices and their scores, a few times a second. */
   | { type: 'scores'; id: number; indices: number[]; scores: number[] }
   | { type: 'result'; id: number; result: WorkerResult<WorkerMethod> }
-  | { type: 'error'; id: number; code: WorkerErrorCode; message: string }
+  | { type: 'error'; id: number; code: WorkerErrorCode; message: string; input?: InputErrorDetail }
   | { type: 'cancelled'; id: number }
   | { type: 'disposed' };
 

@@ -22,7 +22,7 @@ async function viaWorker(path: string, name: string, options: Parameters<typeof 
     { path, name },
     {
       workerPath: READER,
-      onProgress: (p: Progress) => p.phase === 'read' && progress.push(p.percent),
+      onProgress: (p: Progress) => p.phase === 'read' && progress.push(p.percent ?? -1),
       onWorker: (w: Worker) => w.on('message', (m: { type: string }) => posted.push(m.type)),
       ...options,
     },
@@ -124,7 +124,7 @@ describe('reading results in the reader worker', function () {
           workerPath: READER,
           signal: abort.signal,
           // The first progress is sent as the read starts, before the file is parsed.
-          onProgress: (p) => p.phase === 'read' && (progress.push(p.percent), abort.abort()),
+          onProgress: (p) => p.phase === 'read' && (progress.push(p.percent ?? -1), abort.abort()),
           onWorker: (w) => {
             w.on('message', (m: { type: string }) => posted.push(m.type));
             w.on('exit', () => (exited = true));

@@ -6,7 +6,7 @@ import { ScoreCache } from '../../src/core/cache/score-cache';
 import { CancelledError } from '../../src/core/errors';
 import type { RerankerSpec } from '../../src/core/rerankers/reranker';
 import { createScorer, type LocalScoring, type ScoreCall } from '../../src/core/rerankers/scorer';
-import { ScoringWorker, type ScoreRequest } from '../../src/core/scoring/worker-client';
+import { ScoringWorker, type ScoreManyRequest, type ScoreRequest } from '../../src/core/scoring/worker-client';
 import type { ModelSpec } from '../../src/shared/model-spec';
 import { WORKER, assertBuilt, fixtureModel } from '../support/models';
 import { lexicalScorer, startRerankServer, type RecordedRerankRequest, type RerankServer } from '../support/rerank-servers';
@@ -25,6 +25,10 @@ class CountingWorker implements LocalScoring {
   score(request: ScoreRequest) {
     this.calls.push(request.documents.length);
     return this.worker.score(request);
+  }
+  scoreMany(request: ScoreManyRequest) {
+    this.calls.push(request.sets.reduce((n, s) => n + s.documents.length, 0));
+    return this.worker.scoreMany(request);
   }
 }
 

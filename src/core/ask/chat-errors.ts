@@ -17,7 +17,11 @@ export type ChatErrorKind =
   | 'network'
   | 'stream-cut'
   | 'bad-request'
-  | 'cancelled';
+  | 'cancelled'
+  // VS Code language models (vscode.lm): see lm-errors.ts.
+  | 'no-model'
+  | 'no-permission'
+  | 'blocked';
 
 export class ChatError extends Error {
   readonly kind: ChatErrorKind;

@@ -101,7 +101,7 @@ class Link {
 
   private onMessage(m: ReaderResponse): void {
     if (m.type === 'progress') {
-      if (m.progress.phase === 'read') this.progress(m.progress.percent);
+      if (m.progress.phase === 'read' && m.progress.percent !== undefined) this.progress(m.progress.percent);
       return;
     }
     const pending = this.pending;

@@ -78,7 +78,7 @@ export function cachedScorer(base: Scorer, spec: RerankerSpec, cache: ScoreCache
 }
 
 /** Everything a score depends on besides the document's text; never the API key. */
-async function cacheKey(spec: RerankerSpec, query: string, signal?: AbortSignal): Promise<{ key: ScoreKey } | { reason: string }> {
+export async function cacheKey(spec: RerankerSpec, query: string, signal?: AbortSignal): Promise<{ key: ScoreKey } | { reason: string }> {
   if (spec.kind === 'local') {
     const revision = await modelRevision(spec.model);
     if (!revision) return { reason: `the model ${spec.model.model} is not on disk yet` };

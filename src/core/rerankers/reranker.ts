@@ -2,37 +2,12 @@
  * What a reranker is, as every front end names it: the local cross-encoder (run by the scoring worker) or a
  * reranking server (TEI, Cohere-compatible, Voyage). Pure data and labels; scoring is in ./scorer.ts.
  */
-import type { ModelSpec } from '../../shared/model-spec';
-import type { RemoteLimits } from './remote/score-remote';
+import type { RemoteKind, RerankerKind, RerankerSpec, RerankScoreKind } from '../../shared/reranker-spec';
 import { endpointLabel } from './remote/errors';
-import type { RemoteKind, ScoreKind } from './remote/protocols';
 
-export type RerankerKind = 'local' | RemoteKind;
+export type { LocalReranker, RemoteReranker, RerankerKind, RerankerSpec, RerankScoreKind } from '../../shared/reranker-spec';
+
 export const RERANKER_KINDS: readonly RerankerKind[] = ['local', 'tei', 'cohere', 'voyage'];
-
-/**
- * How to read a reranker's scores: `logit`, the model's raw output (the local cross-encoder, TEI with
- * raw_scores), or `probability`, a 0–1 relevance score (Cohere, Jina, vLLM, Infinity, Voyage).
- */
-export type RerankScoreKind = ScoreKind;
-
-export interface LocalReranker {
-  kind: 'local';
-  model: ModelSpec;
-}
-
-export interface RemoteReranker {
-  kind: RemoteKind;
-  /** The full endpoint URL. */
-  url: string;
-  /** Sent as `model` (Cohere and Voyage need one). */
-  model?: string;
-  /** Sent only in `Authorization: Bearer`; never part of a label, a log line or a cache key. */
-  apiKey?: string;
-  limits?: RemoteLimits;
-}
-
-export type RerankerSpec = LocalReranker | RemoteReranker;
 
 export function isRerankerKind(value: unknown): value is RerankerKind {
   return typeof value === 'string' && (RERANKER_KINDS as readonly string[]).includes(value);

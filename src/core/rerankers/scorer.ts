@@ -5,7 +5,7 @@
  */
 import { CancelledError } from '../errors';
 import type { ScoreCache } from '../cache/score-cache';
-import type { ScoreRequest, ScoreResult } from '../scoring/worker-client';
+import type { ScoreManyRequest, ScoreRequest, ScoreResult } from '../scoring/worker-client';
 import type { Progress, ScoreTimings } from '../../shared/worker-protocol';
 import { cachedScorer } from './cached-scorer';
 import { isRemoteRerankError, scoreRemote } from './remote';
@@ -35,9 +35,11 @@ export interface Scored {
 /** Scores documents against a query: what the pipeline calls. */
 export type Scorer = (query: string, documents: readonly string[], call: ScoreCall) => Promise<Scored>;
 
-/** The scoring worker as the factory uses it (ScoringWorker is one). */
+/** The scoring worker as the factory uses it (ScoringWorker is one; the worker has one in its own thread). */
 export interface LocalScoring {
   score(request: ScoreRequest): Promise<ScoreResult>;
+  /** Many queries' documents in one stream of batches (evaluation). */
+  scoreMany(request: ScoreManyRequest): Promise<{ scores: number[][]; timings: ScoreTimings }>;
 }
 
 export interface ScorerContext {

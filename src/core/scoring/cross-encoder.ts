@@ -50,6 +50,23 @@ export interface ScoreOptions {
   onScores?: (indices: number[], scores: number[]) => void;
 }
 
+/** One query and the documents to score against it. */
+export interface ScoringSet {
+  query: string;
+  documents: readonly string[];
+}
+
+/** Pairs encoded at a time by scoreMany (a few MB of token ids). */
+export const DEFAULT_CHUNK_PAIRS = 4096;
+
+export interface ScoreManyOutput {
+  /** Raw logits per set, in the order of the sets and of their documents. Empty when stopped. */
+  scores: number[][];
+  stopped: boolean;
+  tokenizeMs: number;
+  inferenceMs: number;
+}
+
 export interface ScoreOutput {
   /** Raw logits, in the order of the documents given. Empty when stopped. */
   scores: number[];
@@ -147,28 +164,81 @@ export class CrossEncoder {
     const q = this.tokenizer.encode(query, { add_special_tokens: false });
     const scores = new Array<number>(documents.length).fill(Number.NaN);
     let tokenizeMs = performance.now() - t0;
+    let inferenceMs = 0;
     let done = 0;
-    const single = this.dtype === 'q8' && (options.singlePairQ8 ?? false);
-    // A budget of one token puts every pair in a batch of its own (see lengthSortedBatches).
-    const batchTokens = single ? 1 : (options.batchTokens ?? DEFAULT_BATCH_TOKENS);
-    const stopped = () => ({ scores: [], stopped: true, tokenizeMs, inferenceMs: performance.now() - t0 - tokenizeMs });
     for (const [start, end] of scoringChunks(documents.length, options.priority ?? 0, options.chunkDocuments ?? DEFAULT_CHUNK_DOCUMENTS)) {
       const t = performance.now();
       const pairs = documents.slice(start, end).map((d) => this.encodeDocument(q, d));
       tokenizeMs += performance.now() - t;
-      for (const batch of lengthSortedBatches(pairs, batchTokens)) {
-        // Let the worker's message port deliver a pending cancel before starting the next batch.
-        await new Promise((resolve) => setImmediate(resolve));
-        if (options.shouldStop?.()) return stopped();
-        const logits = await this.run(batch.map((i) => pairs[i]));
-        const indices = batch.map((i) => start + i);
-        indices.forEach((docIndex, row) => (scores[docIndex] = logits[row]));
-        done += batch.length;
-        options.onScores?.(indices, logits);
-        options.onProgress?.(done, documents.length);
-      }
+      const onScores = options.onScores && ((indices: number[], logits: number[]) => options.onScores!(indices.map((i) => start + i), logits));
+      const run = await this.scoreEncoded(pairs, done, documents.length, { ...options, onScores });
+      inferenceMs += run.inferenceMs;
+      if (run.stopped) return { scores: [], stopped: true, tokenizeMs, inferenceMs };
+      run.scores.forEach((score, i) => (scores[start + i] = score));
+      done += pairs.length;
     }
-    return { scores, stopped: false, tokenizeMs, inferenceMs: performance.now() - t0 - tokenizeMs };
+    return { scores, stopped: false, tokenizeMs, inferenceMs };
+  }
+
+  /**
+   * Scores the documents of many queries as one stream of length-sorted micro-batches, so an evaluation
+   * pays no per-query cost: batches mix queries, and each query is tokenized once. Sets are taken in
+   * chunks of about `chunkPairs` pairs, which bounds the memory of encoded pairs on large runs while
+   * leaving batches as full as one big sort would.
+   */
+  async scoreMany(sets: readonly ScoringSet[], options: ScoreOptions & { chunkPairs?: number } = {}): Promise<ScoreManyOutput> {
+    const total = sets.reduce((n, s) => n + s.documents.length, 0);
+    const chunkPairs = options.chunkPairs ?? DEFAULT_CHUNK_PAIRS;
+    const scores: number[][] = [];
+    let tokenizeMs = 0;
+    let inferenceMs = 0;
+    let done = 0;
+    for (let first = 0; first < sets.length; ) {
+      let last = first;
+      let size = 0;
+      while (last < sets.length && (last === first || size + sets[last].documents.length <= chunkPairs)) size += sets[last++].documents.length;
+      const t0 = performance.now();
+      const pairs = sets.slice(first, last).flatMap((s) => this.encode(s.query, s.documents));
+      tokenizeMs += performance.now() - t0;
+      // Partial scores are per document of one query; across sets they would need another index.
+      const run = await this.scoreEncoded(pairs, done, total, { ...options, onScores: undefined });
+      inferenceMs += run.inferenceMs;
+      if (run.stopped) return { scores: [], stopped: true, tokenizeMs, inferenceMs };
+      let offset = 0;
+      for (const set of sets.slice(first, last)) {
+        scores.push(run.scores.slice(offset, offset + set.documents.length));
+        offset += set.documents.length;
+      }
+      done += pairs.length;
+      first = last;
+    }
+    return { scores, stopped: false, tokenizeMs, inferenceMs };
+  }
+
+  /** Runs encoded pairs through the model in length-sorted micro-batches; progress counts from `before` of `total`. */
+  private async scoreEncoded(
+    pairs: readonly EncodedPair[],
+    before: number,
+    total: number,
+    options: ScoreOptions,
+  ): Promise<{ scores: number[]; stopped: boolean; inferenceMs: number }> {
+    const t0 = performance.now();
+    const scores = new Array<number>(pairs.length).fill(Number.NaN);
+    let done = before;
+    const single = this.dtype === 'q8' && (options.singlePairQ8 ?? false);
+    // A budget of one token puts every pair in a batch of its own (see lengthSortedBatches).
+    const batchTokens = single ? 1 : (options.batchTokens ?? DEFAULT_BATCH_TOKENS);
+    for (const batch of lengthSortedBatches(pairs, batchTokens)) {
+      // Let the worker's message port deliver a pending cancel before starting the next batch.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (options.shouldStop?.()) return { scores: [], stopped: true, inferenceMs: performance.now() - t0 };
+      const logits = await this.run(batch.map((i) => pairs[i]));
+      batch.forEach((docIndex, row) => (scores[docIndex] = logits[row]));
+      done += batch.length;
+      options.onScores?.(batch, logits);
+      options.onProgress?.(done, total);
+    }
+    return { scores, stopped: false, inferenceMs: performance.now() - t0 };
   }
 
   private encodeDocument(query: number[], document: string): EncodedPair {

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { CancelledError, InputError } from '../errors';
+import { CancelledError, InputError, type InputErrorCode } from '../errors';
 import type { ModelSpec } from '../../shared/model-spec';
 import type {
   Progress,
@@ -38,6 +38,14 @@ export interface ScoreRequest {
 export const STAGE_CHARS = 1 << 20;
 
 export type ScoreResult = WorkerResult<'score'>;
+
+export interface ScoreManyRequest {
+  model: ModelSpec;
+  sets: { query: string; documents: string[] }[];
+  batchTokens?: number;
+  onProgress?: (progress: Progress) => void;
+  signal?: AbortSignal;
+}
 
 export interface CallOptions {
   onProgress?: (progress: Progress) => void;
@@ -86,6 +94,12 @@ export class ScoringWorker {
     const large = totalChars(documents) > STAGE_CHARS;
     const params = { model, query, documents: large ? { staged: documents.length } : documents, batchTokens, priority, partial: onScores !== undefined };
     return this.call('score', params, { onProgress, onScores, signal, stage: large ? documents : undefined });
+  }
+
+  /** Scores many queries' documents in one stream of batches (evaluation); scores per set. */
+  scoreMany(request: ScoreManyRequest): Promise<WorkerResult<'scoreMany'>> {
+    const { model, sets, batchTokens, onProgress, signal } = request;
+    return this.call('scoreMany', { model, sets, batchTokens }, { onProgress, signal });
   }
 
   /** Stops the worker once nothing runs in it: pending requests are cancelled first, never killed mid-run. */
@@ -151,7 +165,9 @@ export class ScoringWorker {
         pending.reject(
           message.code === 'internal'
             ? new Error(`Scoring failed: ${message.message}`)
-            : new InputError(message.code, message.message),
+            : message.code === 'bad-input'
+              ? new InputError((message.input?.code ?? 'wrong-shape') as InputErrorCode, message.message, message.input?.file, message.input?.position)
+              : new InputError(message.code, message.message),
         );
         return;
       case 'result':

@@ -11,24 +11,10 @@
 import { textBytes, splitByLimits } from './batches';
 import { RemoteRerankError, endpointLabel, saidPart } from './errors';
 import { cancelled, postRerank, type PostOptions } from './http';
+import type { RemoteLimits } from '../../../shared/reranker-spec';
 import { PROTOCOLS, inInputOrder, type RemoteKind, type ScoreKind } from './protocols';
 
-export interface RemoteLimits {
-  /** Texts per request (default: TEI 32, Cohere-compatible and Voyage 1,000). */
-  maxTexts?: number;
-  /** JSON body bytes per request (default 2,000,000, TEI's `--payload-limit`). */
-  maxBytes?: number;
-  /** Requests in flight at once (default 4). */
-  concurrency?: number;
-  /** Per attempt, from sending to the last byte of the reply (default 60 s). */
-  timeoutMs?: number;
-  /** Retries of a 429/503 per request (default 4). */
-  retries?: number;
-  /** Longest wait before a retry (default 30 s); a longer Retry-After fails at once with code 'rate-limited'. */
-  maxRetryDelayMs?: number;
-  /** First backoff when the server gives no Retry-After (default 500 ms, doubling). */
-  baseDelayMs?: number;
-}
+export type { RemoteLimits } from '../../../shared/reranker-spec';
 
 export interface RemoteRerankRequest {
   kind: RemoteKind;
