@@ -18,6 +18,10 @@ export const Commands = {
   exportEvaluation: 'rerankLens.exportEvaluation',
   openEvaluationQuery: 'rerankLens.openEvaluationQuery',
   pickChatModel: 'rerankLens.pickChatModel',
+  chooseReranker: 'rerankLens.chooseReranker',
+  cancelRerank: 'rerankLens.cancelRerank',
+  setRerankerApiKey: 'rerankLens.setRerankerApiKey',
+  clearRerankerApiKey: 'rerankLens.clearRerankerApiKey',
 } as const;
 
 export const VIEW_ID = 'rerankLens.results';
