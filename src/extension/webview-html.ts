@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
  * one strict CSP, and the `ready` handshake wiring. Each panel keeps its own state, queue and restore.
  */
 
-/** A panel's page: the stylesheet and script from dist/webview, and the static body markup. */
+/** A panel's page: its stylesheet (after codicon.css and base.css) and script from dist/webview, and the static body markup. */
 export interface WebviewPage {
   title: string;
   stylesheet: string;
@@ -71,6 +71,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, p
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${asset('codicon.css')}">
+<link rel="stylesheet" href="${asset('base.css')}">
 <link rel="stylesheet" href="${asset(page.stylesheet)}">
 <title>${page.title}</title>
 </head>
