@@ -54,7 +54,7 @@ describe('the CLI with a reranking server (loopback servers speaking each protoc
     server = undefined;
   });
 
-  const rerank = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(['rerank', ...FILES, '-q', QUERY, '--json', '--cache-dir', cacheDir, ...args], env);
+  const rerank = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(['rerank', ...FILES, '-q', QUERY, '--json', '--cache-dir', cacheDir, ...args], { env });
   const byId = (r: Report) => new Map(r.results.map((d) => [String(d.id), d.score]));
 
   it('tei: the same report as the local model (raw logits), the key only in the Authorization header', async () => {
