@@ -1,4 +1,4 @@
-import type { EvaluationReport } from './evaluate';
+import type { EvalReport } from '../../shared/eval-types';
 import { METRIC_NAMES, metricKey, type KeyedMetrics, type MetricName } from './metrics';
 
 export interface MarkdownOptions {
@@ -19,7 +19,7 @@ const HEADINGS: Record<MetricName, string> = {
 };
 
 /** The rows of the metrics table: each source, the merged input when there are several, RRF, reranked. */
-export function reportRows(report: EvaluationReport): { label: string; metrics: KeyedMetrics }[] {
+export function reportRows(report: EvalReport): { label: string; metrics: KeyedMetrics }[] {
   const rows = report.sources.map((s) => ({ label: s.name, metrics: s.metrics }));
   if (report.sources.length > 1) rows.push({ label: 'Merged input', metrics: report.input });
   if (report.rrf) rows.push({ label: `RRF (k = ${report.rrfK})`, metrics: report.rrf });
@@ -28,7 +28,7 @@ export function reportRows(report: EvaluationReport): { label: string; metrics: 
 }
 
 /** Queries whose nDCG@k the reranker lowered, worst first. */
-export function worsenedQueries(report: EvaluationReport): { id: string; before: number; after: number; delta: number }[] {
+export function worsenedQueries(report: EvalReport): { id: string; before: number; after: number; delta: number }[] {
   const key = metricKey('ndcg', report.k);
   return report.perQuery
     .filter((q) => q.reranked !== null)
@@ -38,7 +38,7 @@ export function worsenedQueries(report: EvaluationReport): { id: string; before:
 }
 
 /** The evaluation report as Markdown: plain text, every user-supplied string escaped. */
-export function renderMarkdownReport(report: EvaluationReport, options: MarkdownOptions = {}): string {
+export function renderMarkdownReport(report: EvalReport, options: MarkdownOptions = {}): string {
   const { k } = report;
   const out: string[] = [`# ${escapeMarkdown(options.title ?? 'Evaluation')}`, ''];
   const skipped = report.skipped.length
