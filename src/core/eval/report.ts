@@ -37,6 +37,12 @@ export function worsenedQueries(report: EvalReport): { id: string; before: numbe
     .sort((a, b) => a.delta - b.delta);
 }
 
+/** The head of a Markdown table with a Ranking column, then one column per metric (`nDCG@10` … `MAP`). */
+export function metricsTableHead(k: number): string[] {
+  const headings = METRIC_NAMES.map((m) => (m === 'map' ? HEADINGS[m] : `${HEADINGS[m]}@${k}`));
+  return [`| Ranking | ${headings.join(' | ')} |`, `|---|${METRIC_NAMES.map(() => '---:').join('|')}|`];
+}
+
 /** The evaluation report as Markdown: plain text, every user-supplied string escaped. */
 export function renderMarkdownReport(report: EvalReport, options: MarkdownOptions = {}): string {
   const { k } = report;
@@ -49,8 +55,7 @@ export function renderMarkdownReport(report: EvalReport, options: MarkdownOption
   const rows = reportRows(report);
   const keys = METRIC_NAMES.map((m) => metricKey(m, k));
   const best = keys.map((key) => Math.max(...rows.map((r) => r.metrics[key])));
-  out.push(`| Ranking | ${METRIC_NAMES.map((m) => (m === 'map' ? HEADINGS[m] : `${HEADINGS[m]}@${k}`)).join(' | ')} |`);
-  out.push(`|---|${keys.map(() => '---:').join('|')}|`);
+  out.push(...metricsTableHead(k));
   for (const row of rows) {
     const cells = keys.map((key, i) => {
       const value = row.metrics[key].toFixed(3);
