@@ -9,7 +9,7 @@ import { LanguageModelChooser } from './ask/lm-models';
 import { registerChatParticipant } from './chat/participant';
 import { ChunkDocuments, CHUNK_SCHEME, chunkContext } from './chunks';
 import { ChunkView } from './chunk-view';
-import { Commands, HAS_RESULTS, ORIGINAL_ORDER, VIEW_ID } from './commands';
+import { Commands, DOCUMENT_SELECTED, HAS_RESULTS, ORIGINAL_ORDER, VIEW_ID } from './commands';
 import { readConfig, SECTION } from './config';
 import { CurrentFiles } from './current-files';
 import { RerankEngine } from './engine';
@@ -20,6 +20,8 @@ import { exportResults } from './export-results';
 import { revealSource } from './open-source';
 import { describeOrder, RERANKED, type OrderView } from './order';
 import { pickOriginalOrder } from './order-picker';
+import { RelevanceLabels } from './relevance/label-store';
+import { clearRelevance, isMarkArgs, markRelevance, type MarkArgs } from './relevance/mark-relevance';
 import { rerankCommand, type RerankArgs } from './rerank-command';
 import { RowDecorations } from './row-decorations';
 import type { RankedDocument } from '../core/rerank';
@@ -43,8 +45,19 @@ export interface RerankLensApi {
 export function activate(context: vscode.ExtensionContext): RerankLensApi {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Rerank Lens', { log: true });
-  const tree = new ResultsTree();
+  const report = new ReportPanel(context);
+  const labels = new RelevanceLabels(() => report.current, log);
+  const tree = new ResultsTree((session) => labels.viewFor(session));
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  context.subscriptions.push(
+    labels,
+    labels.onDidChange(() => tree.refreshLabels()),
+    // Keys 0–3 mark the selected document (package.json keybindings).
+    view.onDidChangeSelection((e) => {
+      const kind = e.selection[0]?.kind;
+      void vscode.commands.executeCommand('setContext', DOCUMENT_SELECTED, kind === 'document' || kind === 'field' || kind === 'source');
+    }),
+  );
   const chunks = new ChunkDocuments();
   const chunkView = new ChunkView(chunks);
   const status = new StatusItem();
@@ -68,6 +81,7 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
   const show = (session: RerankSession, focus = true) => {
     chunks.reset();
     tree.show(session);
+    void labels.load(session);
     files.set(session.files);
     showOrder(); // a file that is no longer reranked falls back to the merged order
     void vscode.commands.executeCommand('setContext', HAS_RESULTS, true);
@@ -131,7 +145,6 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
     }),
   );
 
-  const report = new ReportPanel(context);
   const evalDeps = { ...deps, report };
   context.subscriptions.push(
     report,
@@ -159,6 +172,24 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
     }
     return run(session);
   };
+  /** The document "Mark relevance" applies to, in the current results: given by id, by node or chunk URI, else the selection. */
+  const relevanceTarget = (first?: ResultNode | vscode.Uri | MarkArgs): { session: RerankSession; doc: RankedDocument } | undefined =>
+    withSession((session) => {
+      const picked = isMarkArgs(first)
+        ? first.id !== undefined
+          ? { id: first.id }
+          : target()?.doc
+        : target(first)?.doc;
+      const doc = picked && session.documents.find((d) => String(d.id) === String(picked.id));
+      if (!doc) {
+        void vscode.window.showInformationMessage(
+          picked ? `Rerank Lens: document ${String(picked.id)} is not in the current results.` : 'Rerank Lens: select a document in the Reranked Results view first.',
+        );
+        return undefined;
+      }
+      return { session, doc };
+    });
+  const relevanceDeps = { labels, log, evaluation: () => report.current };
 
   const handlers: Record<(typeof Commands)[keyof typeof Commands], (...args: never[]) => unknown> = {
     [Commands.rerank]: (first?: vscode.Uri | RerankArgs, all?: vscode.Uri[]) =>
@@ -211,6 +242,16 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
     [Commands.exportEvaluation]: (format?: ExportFormat, target?: vscode.Uri) =>
       exportEvaluation(report.current, format === 'json' ? 'json' : 'markdown', target instanceof vscode.Uri ? target : undefined),
     [Commands.openEvaluationQuery]: (queryId?: string) => (typeof queryId === 'string' ? openEvaluationQuery(evalDeps, queryId) : undefined),
+    // A tree node (menus), the chunk editor's URI (its title), or `{ id?, grade? }` (keys 0–3, other extensions, tests).
+    [Commands.markRelevance]: (first?: ResultNode | vscode.Uri | MarkArgs, second?: unknown) => {
+      const t = relevanceTarget(first);
+      const grade = isMarkArgs(first) ? first.grade : typeof second === 'number' ? second : undefined;
+      return t && markRelevance(relevanceDeps, t.session, t.doc, grade);
+    },
+    [Commands.clearRelevance]: (first?: ResultNode | vscode.Uri | MarkArgs) => {
+      const t = relevanceTarget(first);
+      return t && clearRelevance(relevanceDeps, t.session, t.doc);
+    },
     [Commands.pickChatModel]: (given?: { vendor?: string; id?: string }) => pickChatModel(models, given),
   };
   for (const [id, handler] of Object.entries(handlers)) {

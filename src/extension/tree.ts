@@ -6,6 +6,8 @@ import { markerLegend, provenance, provenanceBadges, provenanceWords, type Prove
 import { Commands } from './commands';
 import { distinctTitles, escapeMarkdown, firstWords, shortModelName } from './labels';
 import { describeOrder, keepOrder, ordered, positionBefore, RERANKED, type OrderView } from './order';
+import type { TreeLabels } from './relevance/label-view';
+import { labelDocumentItem, labelQueryItem, relevanceMarks } from './relevance/tree-labels';
 import { rowUri } from './row-decorations';
 import { originalLead, rerankedLead, rowLabel, rowText, scoreColumn } from './rows';
 import type { RerankSession } from './session';
@@ -37,6 +39,10 @@ export class ResultsTree implements vscode.TreeDataProvider<ResultNode>, vscode.
   private view: OrderView = RERANKED;
   private rows: RowContext | undefined;
   private documentNodes = new Map<RankedDocument, Extract<ResultNode, { kind: 'document' }>>();
+  private labels: TreeLabels | undefined;
+
+  /** `labelsFor`: the relevance labels of a session, from what is already loaded (no I/O). */
+  constructor(private readonly labelsFor?: (session: RerankSession) => TreeLabels | undefined) {}
 
   get current(): RerankSession | undefined {
     return this.session;
@@ -60,6 +66,14 @@ export class ResultsTree implements vscode.TreeDataProvider<ResultNode>, vscode.
     this.documentNodes = new Map(
       (session?.documents ?? []).map((doc) => [doc, { kind: 'document', doc, top: standing(doc, cut) === 'top' }]),
     );
+    this.labels = session && this.labelsFor?.(session);
+    this.changed.fire(undefined);
+  }
+
+  /** Labels or their settings changed: the rows' badges and the query's metrics follow at once. */
+  refreshLabels(): void {
+    if (!this.session) return;
+    this.labels = this.labelsFor?.(this.session);
     this.changed.fire(undefined);
   }
 
@@ -123,8 +137,11 @@ export class ResultsTree implements vscode.TreeDataProvider<ResultNode>, vscode.
 
   getTreeItem(node: ResultNode): vscode.TreeItem {
     switch (node.kind) {
-      case 'query':
-        return queryItem(node.session, this.rows!, this.view);
+      case 'query': {
+        const item = queryItem(node.session, this.rows!, this.view);
+        labelQueryItem(item, node.session.query, this.labels);
+        return item;
+      }
       case 'document':
         return this.documentItem(node.doc);
       case 'divider':
@@ -172,7 +189,7 @@ export class ResultsTree implements vscode.TreeDataProvider<ResultNode>, vscode.
     const rows = this.rows!;
     const where = standing(doc, rows.cut);
     const lead = this.view.kind === 'reranked' ? rerankedLead(doc, rows.score) : originalLead(doc, positionBefore(doc, this.view), rows.score);
-    const label = rowLabel({ lead, badges: provenanceBadges(doc, rows.provenance), marks: conflictMarks(doc), text: rowText(doc, rows.titles?.get(doc)) });
+    const label = rowLabel({ lead, badges: provenanceBadges(doc, rows.provenance), marks: [...relevanceMarks(doc.id, this.labels), ...conflictMarks(doc)], text: rowText(doc, rows.titles?.get(doc)) });
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `doc:${String(doc.id)}`;
     item.iconPath = STANDING_ICONS[where]();
@@ -187,6 +204,7 @@ export class ResultsTree implements vscode.TreeDataProvider<ResultNode>, vscode.
     };
     item.command = { command: Commands.openChunk, title: 'Open chunk', arguments: [this.documentNodes.get(doc)] };
     markConflict(item, doc);
+    labelDocumentItem(item, doc.id, this.labels);
     return item;
   }
 }
