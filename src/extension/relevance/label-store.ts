@@ -79,19 +79,21 @@ export class RelevanceLabels implements vscode.Disposable {
   async load(session: RerankSession): Promise<void> {
     this.session = session;
     const file = this.fileFor(session);
-    const jobs: Promise<unknown>[] = [];
-    if (typeof file !== 'string' && file.uri.toString() !== this.own?.uri.toString()) {
+    if (typeof file === 'string') {
+      this.own = undefined;
+      this.watcher?.dispose();
+      this.watcher = undefined;
+    } else if (file.uri.toString() !== this.own?.uri.toString()) {
       this.own = { ...file, qrels: new Map() };
       this.watch(file.uri);
-      jobs.push(this.reloadOwn());
     }
+    // The labels file is read afresh for each result (it is small), so the tree never waits on a watcher event.
     const qrels = this.evaluationQrels(session);
-    if (qrels) jobs.push(this.loadEvaluation(qrels));
-    await Promise.all(jobs);
+    await Promise.all([this.reloadOwn(), qrels && this.loadEvaluation(qrels)]);
   }
 
-  /** Reads the labels file again (after a mark, or when it changed on disk) and tells the tree. */
-  async reloadOwn(): Promise<void> {
+  /** Reads the labels file again (when it changed on disk) and tells the tree. */
+  private async reloadOwn(): Promise<void> {
     const own = this.own;
     if (!own) return;
     const read = ++this.reads;
@@ -106,7 +108,8 @@ export class RelevanceLabels implements vscode.Disposable {
       loaded = { qrels: new Map(), problem };
     }
     if (read !== this.reads || this.own !== own) return;
-    this.own = { ...own, ...loaded };
+    // Not `...own`: a problem of an earlier read must not outlive the file being fixed or deleted.
+    this.own = { uri: own.uri, name: own.name, ...loaded };
     this.changed.fire();
   }
 

@@ -54,7 +54,7 @@ export async function markRelevance(deps: RelevanceDeps, session: RerankSession,
     void vscode.window.showErrorMessage(`Rerank Lens: a relevance grade is an integer ≥ 0 (0–3 in the tree), not ${String(grade)}.`);
     return undefined;
   }
-  const ok = await write(deps, file, () => updateQrelsFile(file.uri.fsPath, { queryId, docId, grade }, file.name));
+  const ok = await write(deps, session, file, () => updateQrelsFile(file.uri.fsPath, { queryId, docId, grade }, file.name));
   if (!ok) return undefined;
   vscode.window.setStatusBarMessage(`$(tag) ${gradeMark(grade)} ${gradeWords(grade)} → ${file.name} (query ${queryId}, document ${docId})`, 4000);
   return { queryId, docId, grade, file: file.uri };
@@ -66,7 +66,7 @@ export async function clearRelevance(deps: RelevanceDeps, session: RerankSession
   if (!file) return undefined;
   const queryId = deps.labels.queryIdOf(session).id;
   const docId = String(doc.id);
-  const ok = await write(deps, file, () => clearQrelsJudgment(file.uri.fsPath, { queryId, docId }, file.name));
+  const ok = await write(deps, session, file, () => clearQrelsJudgment(file.uri.fsPath, { queryId, docId }, file.name));
   if (!ok) return undefined;
   const still = deps.labels.viewFor(session)?.labels.get(docId);
   const left = still ? `; ${still.source} still grades it ${still.grade}` : '';
@@ -113,18 +113,21 @@ function samePath(a: string, b: string): boolean {
 }
 
 /** Runs the file update; a user error (a broken or JSON labels file) is shown with the file, anything else logged. */
-async function write(deps: RelevanceDeps, file: LabelsFile, update: () => Promise<unknown>): Promise<boolean> {
+async function write(deps: RelevanceDeps, session: RerankSession, file: LabelsFile, update: () => Promise<unknown>): Promise<boolean> {
   try {
     await update();
   } catch (err) {
-    if (isInputError(err)) void showInputError(err);
-    else {
+    if (isInputError(err)) {
+      deps.log.warn(`Label not written: ${err.message}`);
+      void showInputError(err);
+    } else {
       deps.log.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
       void vscode.window.showErrorMessage(`Rerank Lens: could not write ${file.name}: ${err instanceof Error ? err.message : String(err)}`);
     }
     return false;
   }
-  await deps.labels.reloadOwn();
+  // Read back at once: the tree shows the file as written, without waiting for the watcher.
+  await deps.labels.load(session);
   return true;
 }
 
