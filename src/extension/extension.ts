@@ -38,6 +38,8 @@ export interface RerankLensApi {
   /** Whether a rerank runs and how far it got (the chat participant's and the command's alike). */
   engine: Pick<RerankEngine, 'busy' | 'progress'>;
   chunkView: ChunkView;
+  /** The relevance labels the tree shows (tests compare their metrics with an independent computation). */
+  labels: Pick<RelevanceLabels, 'viewFor' | 'fileFor' | 'queryIdOf' | 'onDidChange'>;
   /** Where the extension writes (its log and global storage): lets tests prove no secret lands there. */
   storage: { logUri: vscode.Uri; globalStorageUri: vscode.Uri };
 }
@@ -259,7 +261,7 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
   }
 
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms`);
-  return { current: () => tree.current, tree, panel, engine, chunkView, report, storage: { logUri: context.logUri, globalStorageUri: context.globalStorageUri } };
+  return { current: () => tree.current, tree, panel, engine, chunkView, report, labels, storage: { logUri: context.logUri, globalStorageUri: context.globalStorageUri } };
 }
 
 /** "Choose Chat Model": the vscode.lm model Ask uses; says so when Ask is set to the OpenAI-compatible API. */
