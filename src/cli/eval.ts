@@ -7,11 +7,14 @@ import { loadEvalData, type EvalData } from '../core/eval/inputs';
 import { buildCandidates, completeRun, evaluateData, rerankCandidates, runRankings, type BatchScorer } from '../core/eval/pipeline';
 import { renderMarkdownReport } from '../core/eval/report';
 import { formatTrecRun } from '../core/eval/writers';
+import { createBatchScorer } from '../core/rerankers/batch-scorer';
+import { rerankerLabel } from '../core/rerankers/reranker';
 import { ScoringWorker } from '../core/scoring/worker-client';
 import type { EvalFileRef, EvalFiles, ScoredDoc } from '../shared/eval-types';
-import { isDtype, type ModelSpec } from '../shared/model-spec';
+import { isDtype } from '../shared/model-spec';
 import { MODEL_OPTIONS, MODEL_USAGE, UsageError, modelSpecFromArgs, optionalInt, type ModelArgs } from './args';
 import { outputPaths, progressPrinter, writeOutputs, type OutputFile } from './eval-output';
+import { RERANKER_OPTIONS, RERANKER_USAGE, rerankerFromArgs } from './reranker-args';
 
 export const EVAL_USAGE = `Usage: rerank-lens eval --corpus FILE --queries FILE --run FILE... --qrels FILE [options]
 
@@ -26,6 +29,7 @@ Inputs:
       --qrels FILE       TREC qrels, BEIR qrels/*.tsv or JSON {"qid": {"docid": grade}}
 Options:
 ${MODEL_USAGE}
+${RERANKER_USAGE}
       --k N              cut-off of the @k metrics (default 10)
       --top-n N          rerank the first N documents of each run per query (default 100)
       --no-rerank        evaluate the runs only; no model is loaded
@@ -44,6 +48,7 @@ export async function evalCommand(argv: string[], signal: AbortSignal): Promise<
     args: argv,
     options: {
       ...MODEL_OPTIONS,
+      ...RERANKER_OPTIONS,
       corpus: { type: 'string' },
       queries: { type: 'string' },
       run: { type: 'string', multiple: true },
@@ -81,29 +86,38 @@ export async function evalCommand(argv: string[], signal: AbortSignal): Promise<
   // Refuse an --out that would replace an input before any work is done.
   if (values.out !== undefined) outputPaths(values.out, outNames, inputs);
 
-  const primary = rerank ? modelSpecFromArgs(values) : undefined;
-  const compared = comparing ? compareSpec(values) : undefined;
   const progress = progressPrinter();
-  const worker = rerank ? new ScoringWorker({ workerPath: join(__dirname, 'worker.js') }) : undefined;
+  const notes: string[] = [];
+  // The same reranker and score cache as `rerank`: a re-run scores only the pairs that changed.
+  const primary = rerank ? rerankerFromArgs(values, (line) => notes.push(line)) : undefined;
+  if (comparing && primary?.spec.kind !== 'local') throw new UsageError('--compare-model and --compare-dtype compare two local models: drop --reranker.');
+  const compared = comparing ? compareSpec(values) : undefined;
+  let worker: ScoringWorker | undefined;
+  const scoring = () => (worker ??= new ScoringWorker({ workerPath: join(__dirname, 'worker.js') }));
   try {
     const data = await loadEvalData(files, { signal, onProgress: progress.show, extraRuns: compareRun && [compareRun] });
     const candidates = buildCandidates(data, settings.topN);
-    const scorerFor = (spec: ModelSpec): BatchScorer => (sets, options) => worker!.scoreMany({ model: spec, sets, ...options });
     const started = performance.now();
-    const first = primary && (await rerankCandidates(data, candidates, scorerFor(primary.spec), { signal, onProgress: progress.show }));
+    const first = primary && (await rerankCandidates(data, candidates, primary.batchScorer(scoring), { signal, onProgress: progress.show }));
     const seconds = (performance.now() - started) / 1000;
-    const second = compared && (await rerankCandidates(data, candidates, scorerFor(compared.spec), { signal, onProgress: progress.show }));
+    const secondScorer: BatchScorer | undefined = compared && createBatchScorer({ kind: 'local', model: compared.spec }, { worker: scoring, cache: primary?.cache });
+    const second = secondScorer && (await rerankCandidates(data, candidates, secondScorer, { signal, onProgress: progress.show }));
     progress.done();
+    for (const note of notes) process.stderr.write(`${note}\n`);
     for (const warning of data.warnings) process.stderr.write(`warning: ${warning}\n`);
-    if (first) process.stderr.write(`Reranked ${first.pairs} pairs of ${candidates.length} queries in ${seconds.toFixed(1)} s (${(first.pairs / seconds).toFixed(0)} pairs/s).\n`);
+    if (first) {
+      const cached = first.cachedPairs ? ` (${first.cachedPairs} from the score cache)` : '';
+      process.stderr.write(`Reranked ${first.pairs} pairs${cached} of ${candidates.length} queries in ${seconds.toFixed(1)} s (${(first.pairs / seconds).toFixed(0)} pairs/s).\n`);
+    }
 
     const report = evaluateData(data, settings, first?.reranked);
-    const modelLabel = primary && `${primary.name} (${primary.spec.dtype})`;
+    const modelLabel = primary && (primary.spec.kind === 'local' ? `${primary.name} (${primary.spec.model.dtype})` : rerankerLabel(primary.spec));
     const comparison = compareWith(data, settings.k, first && completeRun(data, first.reranked), modelLabel, {
       run: second ? { label: `${compared!.name} (${compared!.spec.dtype})`, ranking: completeRun(data, second.reranked) } : undefined,
       other: data.extraRuns[0],
     });
-    const json = { ...report, model: primary ? { name: primary.name, dtype: primary.spec.dtype, topN: settings.topN } : null, comparison };
+    const model = primary && (primary.spec.kind === 'local' ? { name: primary.name, dtype: primary.spec.model.dtype } : { name: primary.name, dtype: '', reranker: primary.spec.kind });
+    const json = { ...report, model: model ? { ...model, topN: settings.topN } : null, comparison };
     const queryText = new Map([...data.queries].map(([id, q]) => [id, q.text]));
     const title = `Evaluation of ${files.runs.map((r) => basename(r.name)).join(' + ')}${modelLabel ? `, reranked by ${modelLabel}` : ''}`;
     const markdown = renderMarkdownReport(report, { title, queryText }) + (comparison ? '\n' + renderComparisonMarkdown(comparison, queryText) : '');

@@ -4,9 +4,11 @@ import { mergeSelection, readFiles, scoreLoaded, type RerankRun } from '../core/
 import { everyQuery, selectQuery, type QuerySelection } from '../core/queries';
 import { describeRead } from '../core/read-results';
 import { toReport, type RerankReport } from '../core/rerank';
-import { applyCut, hasThreshold, type Cut } from '../core/threshold';
+import { rerankerLabel, scoreKindWords } from '../core/rerankers/reranker';
+import { applyCut, hasThreshold, minScoreIgnored, type Cut } from '../core/threshold';
 import { ScoringWorker } from '../core/scoring/worker-client';
-import { MODEL_OPTIONS, MODEL_USAGE, UsageError, clearProgress, modelSpecFromArgs, optionalInt, optionalNumber, showProgress } from './args';
+import { MODEL_OPTIONS, MODEL_USAGE, UsageError, clearProgress, optionalInt, optionalNumber, showProgress } from './args';
+import { MAX_DOCUMENTS_OPTION, MAX_DOCUMENTS_USAGE, RERANKER_OPTIONS, RERANKER_USAGE, rerankerFromArgs } from './reranker-args';
 import { RESULTS_OPTIONS, RESULTS_USAGE, resultsArgs } from './results-args';
 import { formatTable } from './table';
 
@@ -20,10 +22,14 @@ plain {id, text} lists), recognised from their content and merged by id.
 Options:
   -q, --query TEXT       the query (default: the one stored in a results file)
 ${MODEL_USAGE}
+${RERANKER_USAGE}
+${MAX_DOCUMENTS_USAGE}
   -k, --top-k N          keep only the N best documents
-      --min-score X      keep only documents scoring at least X (raw logit; negative: --min-score=-2)
+      --min-score X      keep only documents scoring at least X (raw logit; negative: --min-score=-2);
+                         ignored for rerankers that give probabilities (Cohere, Voyage…)
       --min-probability P
-                         keep only documents with sigmoid(score) at least P (0–1)
+                         keep only documents with sigmoid(score), or the reranker's own
+                         probability, at least P (0–1)
       --json             print JSON instead of a table (an array of reports for several queries)
   -h, --help             show this help
 
@@ -37,6 +43,8 @@ export async function rerankCommand(argv: string[], signal: AbortSignal): Promis
     allowPositionals: true,
     options: {
       ...MODEL_OPTIONS,
+      ...RERANKER_OPTIONS,
+      ...MAX_DOCUMENTS_OPTION,
       ...RESULTS_OPTIONS,
       query: { type: 'string', short: 'q' },
       'top-k': { type: 'string', short: 'k' },
@@ -57,7 +65,7 @@ export async function rerankCommand(argv: string[], signal: AbortSignal): Promis
     minProbability: optionalNumber(values['min-probability'], '--min-probability', 0, 1) ?? null,
   };
   const { fields, queryIndex, maxBytes } = resultsArgs(values);
-  const { spec, name } = modelSpecFromArgs(values);
+  const reranker = rerankerFromArgs(values, (line) => process.stderr.write(`${line}\n`));
   const startedAt = performance.now();
   const read = await readFiles(
     files.map((f) => ({ path: resolve(f), name: f })),
@@ -71,7 +79,9 @@ export async function rerankCommand(argv: string[], signal: AbortSignal): Promis
   // Check every query before scoring any, so a missing one is said at once.
   const queries = loaded.map((l) => values.query?.trim() || l.merged.query || missingQuery(l.selection));
 
-  const worker = new ScoringWorker({ workerPath: join(__dirname, 'worker.js') });
+  let worker: ScoringWorker | undefined;
+  const scorer = reranker.scorer(() => (worker ??= new ScoringWorker({ workerPath: join(__dirname, 'worker.js') })));
+  const label = rerankerLabel(reranker.spec);
   try {
     const reports: object[] = [];
     for (const [i, l] of loaded.entries()) {
@@ -82,15 +92,21 @@ export async function rerankCommand(argv: string[], signal: AbortSignal): Promis
         signal,
         startedAt: i === 0 ? startedAt : undefined,
         onProgress: process.stderr.isTTY ? showProgress : undefined,
-        scorer: (query, documents, options) => worker.score({ model: spec, query, documents, ...options }),
+        maxDocuments: reranker.maxDocuments,
+        scorer,
       });
       clearProgress();
+      const runCut: Cut = { ...cut, scoreKind: run.scoreKind };
+      if (i === 0 && minScoreIgnored(runCut)) {
+        process.stderr.write(`warning: --min-score applies to raw logits; ${label} gives ${scoreKindWords(run.scoreKind)}, so it was ignored (use --min-probability).\n`);
+      }
+      if (run.unscored.length) process.stderr.write(`${run.unscored.length} documents past --max-documents ${reranker.maxDocuments} were not reranked.\n`);
       const set = resultSet(l.selection);
       if (values.json) {
-        reports.push(report(run, name, cut, set));
+        reports.push(report(run, reranker.name, runCut, set));
       } else {
         if (set) process.stdout.write(`Result set ${set.index + 1} of ${set.of}: ${set.label}\n`);
-        process.stdout.write(formatTable(run.query, `${name} (${spec.dtype})`, run.ranked, cut, run.elapsedMs / 1000));
+        process.stdout.write(formatTable(run.query, label, run.ranked, runCut, run.elapsedMs / 1000));
         if (i < loaded.length - 1) process.stdout.write('\n');
       }
     }
@@ -98,7 +114,7 @@ export async function rerankCommand(argv: string[], signal: AbortSignal): Promis
     if (values.json) process.stdout.write(JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2) + '\n');
     return 0;
   } finally {
-    await worker.dispose();
+    await worker?.dispose();
   }
 }
 
@@ -106,15 +122,16 @@ export async function rerankCommand(argv: string[], signal: AbortSignal): Promis
 function report(run: RerankRun, model: string, cut: Cut, set: RerankReport['resultSet']): object {
   const { kept, belowTopK, belowThreshold } = applyCut(run.ranked, cut);
   const summary = {
-    ...cut,
     topK: cut.topK ?? null,
+    minScore: cut.minScore,
+    minProbability: cut.minProbability,
     total: run.ranked.length,
     kept: kept.length,
     belowTopK: belowTopK.length,
     belowThreshold: belowThreshold.length,
   };
   const cutSome = cut.topK !== undefined || hasThreshold(cut);
-  return { ...toReport(run.query, model, kept, undefined, set), ...(cutSome ? { cut: summary } : {}) };
+  return { ...toReport(run.query, model, kept, undefined, { resultSet: set, scoreKind: run.scoreKind, unscored: run.unscored }), ...(cutSome ? { cut: summary } : {}) };
 }
 
 function resultSet(selection: QuerySelection): RerankReport['resultSet'] {

@@ -2,14 +2,20 @@
  * The one cut every front end applies to reranked documents (the CLI's report and table, the tree, Ask):
  * the best `topK`, and of those only the ones whose score clears the threshold. A threshold can be set on
  * the raw logit (`minScore`) and/or on sigmoid(logit) (`minProbability`); a document must clear both.
+ *
+ * With a reranker that gives probabilities (a 0–1 relevance_score: Cohere, Jina, vLLM, Infinity, Voyage) there
+ * is no logit: `minScore` does not apply (front ends say it is ignored) and `minProbability` cuts on the score.
  */
 import type { RankedDocument } from './rerank';
+import type { RerankScoreKind } from './rerankers/reranker';
 
 export interface Threshold {
-  /** Lowest raw logit kept (inclusive); null: no cut on the score. */
+  /** Lowest raw logit kept (inclusive); null: no cut on the score. Applies to logits only. */
   minScore: number | null;
-  /** Lowest sigmoid(score) kept (inclusive, 0–1); null: no cut on the probability. */
+  /** Lowest probability kept (inclusive, 0–1): sigmoid(logit), or the reranker's own probability; null: no cut. */
   minProbability: number | null;
+  /** What the scores are (default `logit`). */
+  scoreKind?: RerankScoreKind;
 }
 
 export interface Cut extends Threshold {
@@ -28,12 +34,23 @@ export const NO_THRESHOLD: Threshold = { minScore: null, minProbability: null };
 
 type Scored = Pick<RankedDocument, 'rank' | 'score' | 'probability'>;
 
+/** The logit threshold when it applies (not to probabilities), else null. */
+function logitCut(t: Threshold): number | null {
+  return t.scoreKind === 'probability' ? null : t.minScore;
+}
+
 export function hasThreshold(t: Threshold): boolean {
-  return t.minScore !== null || t.minProbability !== null;
+  return logitCut(t) !== null || t.minProbability !== null;
+}
+
+/** True when `minScore` is set but the scores are probabilities, so it cuts nothing (front ends say so). */
+export function minScoreIgnored(t: Threshold): boolean {
+  return t.minScore !== null && t.scoreKind === 'probability';
 }
 
 export function clearsThreshold(doc: Scored, t: Threshold): boolean {
-  return (t.minScore === null || doc.score >= t.minScore) && (t.minProbability === null || doc.probability >= t.minProbability);
+  const minScore = logitCut(t);
+  return (minScore === null || doc.score >= minScore) && (t.minProbability === null || doc.probability >= t.minProbability);
 }
 
 export function standing(doc: Scored, cut: Cut): Standing {
@@ -61,7 +78,8 @@ export function applyCut<T extends Scored>(ranked: readonly T[], cut: Cut): CutR
 /** "score ≥ 5 and probability ≥ 0.9" (empty when there is no threshold). */
 export function describeThreshold(t: Threshold): string {
   const parts: string[] = [];
-  if (t.minScore !== null) parts.push(`score ≥ ${t.minScore}`);
+  const minScore = logitCut(t);
+  if (minScore !== null) parts.push(`score ≥ ${minScore}`);
   if (t.minProbability !== null) parts.push(`probability ≥ ${t.minProbability}`);
   return parts.join(' and ');
 }

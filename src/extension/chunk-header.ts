@@ -39,7 +39,9 @@ export function chunkHeader(doc: RankedDocument, ctx: ChunkContext): string[] {
         ? `below the top ${ctx.cut.topK}`
         : `below the threshold (${describeThreshold(ctx.cut)}): not sent to Ask`;
   const lines = [
-    `#${doc.rank} of ${ctx.documentCount} · score ${doc.score.toFixed(4)} (raw logit) · probability ${doc.probability.toFixed(4)} · id ${String(doc.id)}`,
+    ctx.cut.scoreKind === 'probability'
+      ? `#${doc.rank} of ${ctx.documentCount} · probability ${doc.score.toFixed(4)} (the reranker's 0–1 relevance score) · id ${String(doc.id)}`
+      : `#${doc.rank} of ${ctx.documentCount} · score ${doc.score.toFixed(4)} (raw logit) · probability ${doc.probability.toFixed(4)} · id ${String(doc.id)}`,
     `${moved(doc)} · ${cutWords}`,
     ...doc.sources.map((s) => {
       const marker = markers.get(s.file);

@@ -20,6 +20,10 @@ export const Commands = {
   markRelevance: 'rerankLens.markRelevance',
   clearRelevance: 'rerankLens.clearRelevance',
   pickChatModel: 'rerankLens.pickChatModel',
+  chooseReranker: 'rerankLens.chooseReranker',
+  cancelRerank: 'rerankLens.cancelRerank',
+  setRerankerApiKey: 'rerankLens.setRerankerApiKey',
+  clearRerankerApiKey: 'rerankLens.clearRerankerApiKey',
 } as const;
 
 export const VIEW_ID = 'rerankLens.results';

@@ -1,14 +1,19 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { ScoreCache } from '../core/cache/score-cache';
 import { InputError } from '../core/errors';
-import { mergeSelection, readFiles, scoreLoaded, type FilesRead, type ResultsSource } from '../core/pipeline';
+import { mergeSelection, readFiles, scoreLoaded, type FilesRead, type LoadedResults, type PartialRun, type ResultsSource } from '../core/pipeline';
 import type { QuerySelection } from '../core/queries';
 import { describeRead } from '../core/read-results';
 import { readInWorker } from '../core/reader/client';
+import { RemoteRerankError } from '../core/rerankers/remote';
+import { expectedScoreKind, rerankerLabel, type RerankerSpec } from '../core/rerankers/reranker';
+import { createScorer, type Scorer } from '../core/rerankers/scorer';
 import { resolveModelLocation } from '../core/scoring/model-location';
 import { ScoringWorker } from '../core/scoring/worker-client';
 import type { ModelSpec } from '../shared/model-spec';
 import type { Progress, WorkerMethod, WorkerParams, WorkerResult } from '../shared/worker-protocol';
+import type { ApiKeys } from './ask/api-key';
 import type { Settings } from './settings';
 import { fileRead, type RerankSession } from './session';
 
@@ -21,6 +26,8 @@ export interface ReadOutcome extends FilesRead {
 
 /** How long `deactivate` waits for the worker to release the model before VS Code moves on. */
 const SHUTDOWN_WAIT_MS = 2000;
+/** Progressive results redraw the tree at most this often (each redraw lays out every row). */
+const PARTIAL_EVERY_MS = 500;
 
 /**
  * The extension host's side of the engine: the core pipeline with the editor's policy (a file that
@@ -29,6 +36,8 @@ const SHUTDOWN_WAIT_MS = 2000;
  */
 export class RerankEngine implements vscode.Disposable {
   private worker: ScoringWorker | undefined;
+  /** Scores already computed, by reranker, model, query and text: shared with the CLI's `--cache-dir <models>`. */
+  readonly cache: ScoreCache;
   private running = 0;
   private last: Progress | undefined;
 
@@ -45,7 +54,11 @@ export class RerankEngine implements vscode.Disposable {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly log: vscode.LogOutputChannel,
-  ) {}
+    /** The reranking server's key (SecretStorage, RERANK_API_KEY as fallback). */
+    private readonly rerankerKeys: ApiKeys,
+  ) {
+    this.cache = new ScoreCache(join(context.globalStorageUri.fsPath, 'models', 'scores'), { warn: (m) => log.warn(m) });
+  }
 
   modelSpec(config: Settings): ModelSpec {
     const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
@@ -56,6 +69,26 @@ export class RerankEngine implements vscode.Disposable {
       allowRemote: config.allowRemoteModels,
       maxLength: config.maxLength,
     };
+  }
+
+  /** The reranker the settings choose, with its key; a remote one without a URL is a configuration error. */
+  async rerankerSpec(config: Settings): Promise<RerankerSpec> {
+    if (config.reranker === 'local') return { kind: 'local', model: this.modelSpec(config) };
+    if (!config.rerankerURL) {
+      throw new RemoteRerankError(
+        'bad-config',
+        `The reranker is "${config.reranker}" but rerankLens.rerankerURL is not set in your user settings: set the server's rerank endpoint, or run "Rerank Lens: Choose Reranker…".`,
+        '',
+      );
+    }
+    const key = await this.rerankerKeys.get();
+    return { kind: config.reranker, url: config.rerankerURL, model: config.rerankerModel || undefined, apiKey: key?.key };
+  }
+
+  /** The settings' reranker behind the score cache: what the tree, evaluation and the chat participant score with. */
+  async scorer(config: Settings): Promise<{ spec: RerankerSpec; scorer: Scorer }> {
+    const spec = await this.rerankerSpec(config);
+    return { spec, scorer: createScorer(spec, { worker: () => this.scoringWorker(), cache: this.cache, log: (line) => this.log.info(line) }) };
   }
 
   /** Reads every file off the extension host's thread; throws only when none can be read. */
@@ -102,7 +135,10 @@ export class RerankEngine implements vscode.Disposable {
     }
   }
 
-  /** Merges the chosen query's result sets and scores them in the worker. */
+  /**
+   * Merges the chosen query's result sets and scores them with the settings' reranker (through the score
+   * cache); `onPartial` gets the results so far while it runs (progressive results).
+   */
   async rerank(
     read: ReadOutcome,
     selection: QuerySelection,
@@ -110,16 +146,19 @@ export class RerankEngine implements vscode.Disposable {
     config: Settings,
     token: vscode.CancellationToken,
     onProgress: (p: Progress) => void,
+    onPartial?: (session: RerankSession) => void,
   ): Promise<RerankSession> {
-    const spec = this.modelSpec(config);
     const abort = new AbortController();
     const cancel = token.onCancellationRequested(() => abort.abort());
     this.running++;
     this.last = undefined;
     try {
+      const { spec, scorer } = await this.scorer(config);
+      const label = rerankerLabel(spec);
       const loaded = mergeSelection(read, selection);
       for (const warning of loaded.merged.warnings) this.log.warn(warning);
-      const worker = this.scoringWorker();
+      const toScore = Math.min(loaded.merged.documents.length, config.maxDocuments ?? Infinity);
+      this.log.info(`Reranking ${toScore} of ${loaded.merged.documents.length} documents with ${label} for query ${JSON.stringify(query)}`);
       const run = await scoreLoaded(loaded, {
         query,
         signal: abort.signal,
@@ -128,30 +167,19 @@ export class RerankEngine implements vscode.Disposable {
           onProgress(p);
         },
         startedAt: read.startedAt,
-        scorer: (q, documents, options) => {
-          this.log.info(`Reranking ${documents.length} documents with ${spec.model} (${spec.dtype}) for query ${JSON.stringify(q)}`);
-          return worker.score({ model: spec, query: q, documents, ...options });
-        },
+        maxDocuments: config.maxDocuments ?? undefined,
+        scorer,
+        expectedScoreKind: expectedScoreKind(spec.kind),
+        partialEveryMs: PARTIAL_EVERY_MS,
+        onPartial: onPartial && ((partial) => onPartial(this.session(read, selection, loaded, config, spec, { ...partial, unscored: [], elapsedMs: performance.now() - read.startedAt }))),
       });
+      const t = run.timings;
       this.log.info(
-        `Scored ${run.ranked.length} pairs in ${Math.round(run.elapsedMs)} ms from the first read (model load ${Math.round(run.timings?.loadMs ?? 0)} ms, ` +
-          `tokenize ${Math.round(run.timings?.tokenizeMs ?? 0)} ms, inference ${Math.round(run.timings?.inferenceMs ?? 0)} ms)`,
+        `Scored ${run.ranked.length} pairs in ${Math.round(run.elapsedMs)} ms from the first read` +
+          (t ? ` (model load ${Math.round(t.loadMs)} ms, tokenize ${Math.round(t.tokenizeMs)} ms, inference ${Math.round(t.inferenceMs)} ms)` : '') +
+          (run.cache ? `; ${run.cache.hits} from the score cache` : ''),
       );
-      const { index, of, label } = selection;
-      return {
-        query: run.query,
-        model: config.modelPath || config.model,
-        dtype: config.dtype,
-        files: read.uris,
-        fileNames: read.files.map((f) => f.file),
-        reads: selection.files.map(fileRead),
-        resultSet: index === undefined || of === undefined ? undefined : { index, of, label: label ?? `set ${index + 1}` },
-        documents: run.ranked,
-        topK: config.topK,
-        threshold: { minScore: config.minScore, minProbability: config.minProbability },
-        elapsedMs: run.elapsedMs,
-        warnings: run.merged.warnings,
-      };
+      return this.session(read, selection, loaded, config, spec, { ...run, pending: 0 });
     } finally {
       this.running--;
       cancel.dispose();
@@ -167,6 +195,35 @@ export class RerankEngine implements vscode.Disposable {
     } finally {
       cancel.dispose();
     }
+  }
+
+  private session(
+    read: ReadOutcome,
+    selection: QuerySelection,
+    loaded: LoadedResults,
+    config: Settings,
+    spec: RerankerSpec,
+    run: Pick<PartialRun, 'query' | 'ranked' | 'pending' | 'scoreKind'> & { unscored: RerankSession['unscored']; elapsedMs: number },
+  ): RerankSession {
+    const { index, of, label } = selection;
+    return {
+      query: run.query,
+      model: spec.kind === 'local' ? config.modelPath || config.model : (spec.model ?? ''),
+      dtype: spec.kind === 'local' ? spec.model.dtype : '',
+      reranker: rerankerLabel(spec),
+      scoreKind: run.scoreKind,
+      files: read.uris,
+      fileNames: read.files.map((f) => f.file),
+      reads: selection.files.map(fileRead),
+      resultSet: index === undefined || of === undefined ? undefined : { index, of, label: label ?? `set ${index + 1}` },
+      documents: run.ranked,
+      unscored: run.unscored,
+      ...(run.pending ? { pending: run.pending } : {}),
+      topK: config.topK,
+      threshold: { minScore: config.minScore, minProbability: config.minProbability, scoreKind: run.scoreKind },
+      elapsedMs: run.elapsedMs,
+      warnings: loaded.merged.warnings,
+    };
   }
 
   private scoringWorker(): ScoringWorker {

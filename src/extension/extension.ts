@@ -4,9 +4,10 @@ import { REPORT_VIEW_TYPE, type ExportFormat } from '../shared/report-protocol';
 import { AnswerPanel } from './ask/answer-panel';
 import { AskController } from './ask/ask-controller';
 import { readAskConfig } from './ask/ask-config';
-import { ApiKeys } from './ask/api-key';
+import { ApiKeys, RERANKER_KEY } from './ask/api-key';
 import { LanguageModelChooser } from './ask/lm-models';
 import { registerChatParticipant } from './chat/participant';
+import { chooseReranker, type RerankerChoice } from './choose-reranker';
 import { ChunkDocuments, CHUNK_SCHEME, chunkContext } from './chunks';
 import { ChunkView } from './chunk-view';
 import { Commands, DOCUMENT_SELECTED, HAS_RESULTS, ORIGINAL_ORDER, VIEW_ID } from './commands';
@@ -22,6 +23,7 @@ import { describeOrder, RERANKED, type OrderView } from './order';
 import { pickOriginalOrder } from './order-picker';
 import { RelevanceLabels } from './relevance/label-store';
 import { clearRelevance, isMarkArgs, markRelevance, type MarkArgs } from './relevance/mark-relevance';
+import { cancelRunning } from './progress';
 import { rerankCommand, type RerankArgs } from './rerank-command';
 import { RowDecorations } from './row-decorations';
 import type { RankedDocument } from '../core/rerank';
@@ -63,7 +65,8 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
   const chunks = new ChunkDocuments();
   const chunkView = new ChunkView(chunks);
   const status = new StatusItem();
-  const engine = (activeEngine = new RerankEngine(context, log));
+  const rerankerKeys = new ApiKeys(context.secrets, RERANKER_KEY);
+  const engine = (activeEngine = new RerankEngine(context, log, rerankerKeys));
   context.subscriptions.push(log, tree, view, chunks, chunkView, status, engine);
   context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(CHUNK_SCHEME, chunks));
   context.subscriptions.push(vscode.window.registerFileDecorationProvider(new RowDecorations()));
@@ -90,7 +93,14 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
     view.message = session.warnings.length ? `${session.warnings.length} warning(s): see the Rerank Lens log.` : undefined;
     if (focus) void vscode.commands.executeCommand(`${VIEW_ID}.focus`);
   };
-  const deps = { context, engine, log, status, current: () => tree.current, show };
+  let revealed = false;
+  /** Progressive results: the tree fills while the rerank runs; `current` stays the last finished one. */
+  const showPartial = (session: RerankSession) => {
+    tree.showPartial(session);
+    if (!revealed) void vscode.commands.executeCommand(`${VIEW_ID}.focus`);
+    revealed = true;
+  };
+  const deps = { context, engine, log, status, current: () => tree.current, show, showPartial, restore: () => ((revealed = false), tree.restore()) };
 
   // The cut (top k, thresholds) applies at once to the results on screen, without reranking.
   context.subscriptions.push(
@@ -98,7 +108,8 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
       const session = tree.current;
       if (!session || !['topK', 'minScore', 'minProbability'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) return;
       const config = readConfig();
-      const updated = { ...session, topK: config.topK, threshold: { minScore: config.minScore, minProbability: config.minProbability } };
+      const threshold = { minScore: config.minScore, minProbability: config.minProbability, scoreKind: session.scoreKind };
+      const updated = { ...session, topK: config.topK, threshold };
       tree.show(updated);
       chunks.refresh(chunkContext(updated));
     }),
@@ -158,13 +169,13 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
   );
 
   /** The document a command applies to: the node it was invoked on, the chunk editor's URI (editor title), else the tree's selection. */
-  const target = (node?: ResultNode | vscode.Uri): Extract<ResultNode, { kind: 'document' | 'source' | 'field' }> | undefined => {
+  const target = (node?: ResultNode | vscode.Uri): Extract<ResultNode, { kind: 'document' | 'source' | 'field' | 'unscored' }> | undefined => {
     if (node instanceof vscode.Uri) {
       const entry = chunks.entryAt(node);
       return entry && { kind: 'document', doc: entry.doc, top: false };
     }
     const n = node ?? view.selection[0];
-    return n && (n.kind === 'document' || n.kind === 'source' || n.kind === 'field') ? n : undefined;
+    return n && (n.kind === 'document' || n.kind === 'source' || n.kind === 'field' || n.kind === 'unscored') ? n : undefined;
   };
   const withSession = <T>(run: (session: RerankSession) => T): T | undefined => {
     const session = tree.current;
@@ -208,7 +219,8 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
         return undefined;
       }
       const t = target(node);
-      return t ? openChunk(t.doc) : undefined;
+      // A document left unscored has no rank or score for a chunk header.
+      return t && t.kind !== 'unscored' ? openChunk(t.doc) : undefined;
     },
     [Commands.revealInSource]: (node?: ResultNode | vscode.Uri) =>
       withSession(async (s) => {
@@ -255,6 +267,24 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
       return t && clearRelevance(relevanceDeps, t.session, t.doc);
     },
     [Commands.pickChatModel]: (given?: { vendor?: string; id?: string }) => pickChatModel(models, given),
+    [Commands.cancelRerank]: () => cancelRunning(),
+    [Commands.chooseReranker]: async (choice?: RerankerChoice) => {
+      const chosen = await chooseReranker(rerankerKeys, choice);
+      if (!chosen || choice) return chosen;
+      const again = 'Rerank Again';
+      const answer = await vscode.window.showInformationMessage('Rerank Lens: reranker set.', ...(tree.current ? [again] : []));
+      if (answer === again) await vscode.commands.executeCommand(Commands.rerankAgain);
+      return chosen;
+    },
+    [Commands.setRerankerApiKey]: async (key?: string) => {
+      if (await rerankerKeys.set(typeof key === 'string' ? key : undefined)) {
+        void vscode.window.showInformationMessage('Rerank Lens: reranker API key stored in SecretStorage.');
+      }
+    },
+    [Commands.clearRerankerApiKey]: async () => {
+      await rerankerKeys.clear();
+      void vscode.window.showInformationMessage('Rerank Lens: reranker API key removed.');
+    },
   };
   for (const [id, handler] of Object.entries(handlers)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));

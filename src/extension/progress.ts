@@ -4,6 +4,16 @@ import type { StatusItem } from './status';
 
 export type Report = (p: Progress) => void;
 
+/** The reads and reranks running now: "Cancel Reranking" (the status bar item's click) stops them all. */
+const runningSources = new Set<vscode.CancellationTokenSource>();
+export const RERANKING = 'rerankLens.reranking';
+
+export function cancelRunning(): number {
+  const n = runningSources.size;
+  for (const source of runningSources) source.cancel();
+  return n;
+}
+
 /**
  * Runs a step of a rerank under a cancellable notification, mirrored in the status bar. With `delayMs`
  * the notification only opens when the step takes longer than that: reading a few small files is
@@ -15,6 +25,8 @@ export async function withRerankProgress<T>(
   delayMs = 0,
 ): Promise<T> {
   const source = new vscode.CancellationTokenSource();
+  runningSources.add(source);
+  void vscode.commands.executeCommand('setContext', RERANKING, true);
   let notify: Report | undefined;
   let last: Progress | undefined;
   const report: Report = (p) => {
@@ -39,6 +51,8 @@ export async function withRerankProgress<T>(
       },
     );
   } finally {
+    runningSources.delete(source);
+    if (runningSources.size === 0) void vscode.commands.executeCommand('setContext', RERANKING, false);
     source.dispose();
     status.idle();
   }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { isCancelled, isInputError, type InputError } from '../core/errors';
+import { isRemoteRerankError, type RemoteRerankError } from '../core/rerankers/remote';
 import { queryChoices, selectQuery, type QuerySelection } from '../core/queries';
 import { askQuery, pickFiles, pickQuery } from './ask-user';
 import { readConfig, SECTION } from './config';
@@ -30,6 +31,10 @@ export interface RerankDeps {
   status: StatusItem;
   current: () => RerankSession | undefined;
   show: (session: RerankSession) => void;
+  /** Progressive results while a rerank runs (not yet current). */
+  showPartial: (session: RerankSession) => void;
+  /** Back to the current results (the rerank failed or was cancelled). */
+  restore: () => void;
 }
 
 /**
@@ -56,9 +61,11 @@ export async function rerankCommand(deps: RerankDeps, args: RerankArgs = {}): Pr
   await deps.context.globalState.update(HISTORY_KEY, [query, ...history.filter((q) => q !== query)].slice(0, HISTORY_SIZE));
 
   const session = await guarded(deps, () =>
-    withRerankProgress(deps.status, (token, report) => deps.engine.rerank(read, selection, query, config, token, report)),
+    withRerankProgress(deps.status, (token, report) => deps.engine.rerank(read, selection, query, config, token, report, deps.showPartial)),
   );
+  // A cancel or failure leaves the previous results (what was scored meanwhile is in the score cache).
   if (session) deps.show(session);
+  else deps.restore();
   return session;
 }
 
@@ -94,12 +101,24 @@ async function guarded<T>(deps: RerankDeps, step: () => Promise<T>): Promise<T |
       deps.log.info('Rerank cancelled.');
     } else if (isInputError(err)) {
       void showInputError(err);
+    } else if (isRemoteRerankError(err)) {
+      // One line naming the endpoint and status; never a stack, never the key (the message holds neither).
+      deps.log.error(err.message);
+      void showRemoteError(err);
     } else {
       deps.log.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
       void vscode.window.showErrorMessage(`Rerank Lens: ${err instanceof Error ? err.message : String(err)}`, 'Show Log').then((a) => a && deps.log.show());
     }
     return undefined;
   }
+}
+
+export async function showRemoteError(error: RemoteRerankError): Promise<void> {
+  const actions = error.code === 'unauthorized' ? ['Set Reranker API Key', 'Choose Reranker'] : error.code === 'timeout' || error.code === 'rate-limited' ? [] : ['Choose Reranker', 'Open Settings'];
+  const answer = await vscode.window.showErrorMessage(`Rerank Lens: ${error.message}`, ...actions);
+  if (answer === 'Set Reranker API Key') await vscode.commands.executeCommand('rerankLens.setRerankerApiKey');
+  if (answer === 'Choose Reranker') await vscode.commands.executeCommand('rerankLens.chooseReranker');
+  if (answer === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.reranker`);
 }
 
 export async function showInputError(error: InputError, suffix?: string): Promise<void> {

@@ -5,6 +5,7 @@
  * cut at the side bar's default width. Pure (no `vscode`), so the UI test can compute expected rows.
  */
 import { movement, type RankedDocument } from '../core/rerank';
+import type { RerankScoreKind } from '../core/rerankers/reranker';
 
 /**
  * VS Code's tree find (Ctrl+Alt+F) matches a custom view's rows on their label only, and its default fuzzy
@@ -21,12 +22,15 @@ export const GAP = '\u2002';
  */
 const FIGURE_SPACE = '\u2007';
 
-export const scoreText = (score: number) => score.toFixed(2);
+/** Logits with two decimals; probabilities with three (a good reranker's cluster near 0 and 1). */
+export const scoreText = (score: number, kind: RerankScoreKind = 'logit') => score.toFixed(kind === 'probability' ? 3 : 2);
 
 /** Pads every score of a result to the same width, so the decimal points line up down the rows. */
-export function scoreColumn(docs: readonly Pick<RankedDocument, 'score'>[]): (score: number) => string {
-  const width = Math.max(0, ...docs.map((d) => scoreText(d.score).length));
-  return (score) => scoreText(score).padStart(width, FIGURE_SPACE);
+export function scoreColumn(docs: readonly Pick<RankedDocument, 'score'>[], kind: RerankScoreKind = 'logit'): (score: number) => string {
+  let width = 0;
+  // A loop, not Math.max(...spread): 20,000 arguments is near the engine's limit for a call.
+  for (const d of docs) width = Math.max(width, scoreText(d.score, kind).length);
+  return (score) => scoreText(score, kind).padStart(width, FIGURE_SPACE);
 }
 
 export interface RowParts {

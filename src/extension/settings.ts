@@ -7,6 +7,7 @@ import { DEFAULT_SYSTEM_PROMPT } from '../core/ask/prompt';
 import { DEFAULT_QRELS_PATH } from '../core/eval/qrels-file';
 import type { FieldMapping } from '../core/formats/options';
 import { DEFAULT_MAX_MB, LARGEST_MAX_MB } from '../core/read-results';
+import { RERANKER_KINDS, type RerankerKind } from '../core/rerankers/reranker';
 import { DEFAULT_DTYPE, DEFAULT_MAX_LENGTH, DEFAULT_MODEL, DEFAULT_TOP_K, isDtype, type Dtype } from '../shared/model-spec';
 
 export const SECTION = 'rerankLens';
@@ -73,6 +74,11 @@ export const SETTINGS = {
   resultsGlob: text(DEFAULT_GLOB),
   fields,
   maxFileSizeMB: integer(DEFAULT_MAX_MB, 1, LARGEST_MAX_MB),
+  reranker: choice<RerankerKind>(RERANKER_KINDS, 'local'),
+  // Where the reranker API key is sent: only the user's own settings may say (never a workspace).
+  rerankerURL: { ...optionalText, userOnly: true },
+  rerankerModel: optionalText,
+  maxDocuments: optionalNumber(1, Number.MAX_SAFE_INTEGER, true),
   'eval.k': integer(10, 1, 1000),
   'eval.topN': integer(100, 1, 10000),
   qrelsFile: text(DEFAULT_QRELS_PATH),

@@ -1,39 +1,47 @@
 import * as vscode from 'vscode';
 import type { DocumentSource } from '../core/documents';
-import { movement, type RankedDocument } from '../core/rerank';
-import { describeThreshold, hasThreshold, standing, type Cut, type Standing } from '../core/threshold';
-import { markerLegend, provenance, provenanceBadges, provenanceWords, type Provenance } from './badges';
+import { movement, type RankedDocument, type UnscoredDocument } from '../core/rerank';
+import { describeThreshold, standing, type Cut, type Standing } from '../core/threshold';
+import { provenance, provenanceBadges, provenanceWords, type Provenance } from './badges';
 import { Commands } from './commands';
-import { distinctTitles, escapeMarkdown, firstWords, shortModelName } from './labels';
-import { describeOrder, keepOrder, ordered, positionBefore, RERANKED, type OrderView } from './order';
+import { distinctTitles, escapeMarkdown, firstWords } from './labels';
+import { keepOrder, ordered, positionBefore, RERANKED, type OrderView } from './order';
 import type { TreeLabels } from './relevance/label-view';
 import { labelDocumentItem, labelQueryItem, relevanceMarks } from './relevance/tree-labels';
 import { rowUri } from './row-decorations';
 import { originalLead, rerankedLead, rowLabel, rowText, scoreColumn } from './rows';
 import type { RerankSession } from './session';
-import { conflictMarks, filesMarkdown, markConflict, sourceLine } from './tree-notes';
+import { conflictMarks, markConflict, sourceLine } from './tree-notes';
+import { queryItem, scoreLine, unscoredItem } from './tree-items';
 
-export type DividerReason = 'top-k' | 'threshold' | 'not-found';
+/** `pending`: still being scored (progressive results); `not-reranked`: past rerankLens.maxDocuments. */
+export type DividerReason = 'top-k' | 'threshold' | 'not-found' | 'pending' | 'not-reranked';
 
 export type ResultNode =
   | { kind: 'query'; session: RerankSession }
   | { kind: 'document'; doc: RankedDocument; top: boolean }
+  | { kind: 'unscored'; doc: UnscoredDocument }
   | { kind: 'divider'; reason: DividerReason; count: number }
   | { kind: 'field'; doc: RankedDocument; key: string; value: unknown }
   | { kind: 'source'; doc: RankedDocument; source: DocumentSource };
 
 /** Everything a row needs that depends on the whole result: computed once per `show`, not per row. */
-interface RowContext {
+export interface RowContext {
   cut: Cut;
   provenance: Provenance;
   score: (s: number) => string;
   titles: Map<RankedDocument, string> | undefined;
 }
 
-/** The "Reranked Results" view: a pure view over the current session (no I/O in getChildren). */
+/**
+ * The "Reranked Results" view: a pure view over a session (no I/O in getChildren). It shows either the
+ * current (finished) session or, while a rerank runs, its progressive results; `current` is always the
+ * finished one, which Ask, Export and "Rerank again" use.
+ */
 export class ResultsTree implements vscode.TreeDataProvider<ResultNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ResultNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
+  private finished: RerankSession | undefined;
   private session: RerankSession | undefined;
   private root: ResultNode | undefined;
   private view: OrderView = RERANKED;
@@ -45,6 +53,11 @@ export class ResultsTree implements vscode.TreeDataProvider<ResultNode>, vscode.
   constructor(private readonly labelsFor?: (session: RerankSession) => TreeLabels | undefined) {}
 
   get current(): RerankSession | undefined {
+    return this.finished;
+  }
+
+  /** What the tree shows: the current session, or the progressive results of the rerank running now. */
+  get shown(): RerankSession | undefined {
     return this.session;
   }
 
@@ -53,6 +66,21 @@ export class ResultsTree implements vscode.TreeDataProvider<ResultNode>, vscode.
   }
 
   show(session: RerankSession | undefined): void {
+    this.finished = session;
+    this.render(session);
+  }
+
+  /** Shows a running rerank's results so far, without making them current. */
+  showPartial(session: RerankSession): void {
+    this.render(session);
+  }
+
+  /** Back to the current session (a rerank failed or was cancelled). */
+  restore(): void {
+    if (this.session !== this.finished) this.render(this.finished);
+  }
+
+  private render(session: RerankSession | undefined): void {
     this.session = session;
     this.root = session && { kind: 'query', session };
     if (session) this.view = keepOrder(this.view, session.fileNames);
@@ -60,7 +88,7 @@ export class ResultsTree implements vscode.TreeDataProvider<ResultNode>, vscode.
     this.rows = session && {
       cut,
       provenance: provenance(session.fileNames),
-      score: scoreColumn(session.documents),
+      score: scoreColumn(session.documents, session.scoreKind),
       titles: distinctTitles(session.documents),
     };
     this.documentNodes = new Map(
@@ -107,7 +135,10 @@ export class ResultsTree implements vscode.TreeDataProvider<ResultNode>, vscode.
     }
   }
 
-  /** Best first, with a divider where the top k ends and one where the threshold cuts. */
+  /**
+   * Best first, with a divider where the top k ends and one where the threshold cuts; then how many are still
+   * being scored, and the documents past rerankLens.maxDocuments.
+   */
   private rerankedChildren(): ResultNode[] {
     const docs = [...this.documentNodes.values()];
     const standings = docs.map((n) => standing(n.doc, this.rows!.cut));
@@ -119,18 +150,30 @@ export class ResultsTree implements vscode.TreeDataProvider<ResultNode>, vscode.
       }
       out.push(n);
     });
-    return out;
+    return [...out, ...this.tail()];
   }
 
   private originalChildren(view: OrderView): ResultNode[] {
     const { listed, missing } = ordered([...this.documentNodes.keys()], view);
     const nodes = (docs: RankedDocument[]) => docs.map((d) => this.documentNodes.get(d)!);
-    if (missing.length === 0) return nodes(listed);
-    return [...nodes(listed), { kind: 'divider', reason: 'not-found', count: missing.length }, ...nodes(missing)];
+    if (missing.length === 0) return [...nodes(listed), ...this.tail()];
+    return [...nodes(listed), { kind: 'divider', reason: 'not-found', count: missing.length }, ...nodes(missing), ...this.tail()];
+  }
+
+  /** After the scored documents: how many are still being scored, then the ones left unscored. */
+  private tail(): ResultNode[] {
+    const session = this.session!;
+    const out: ResultNode[] = [];
+    if (session.pending) out.push({ kind: 'divider', reason: 'pending', count: session.pending });
+    if (session.unscored.length) {
+      out.push({ kind: 'divider', reason: 'not-reranked', count: session.unscored.length });
+      for (const doc of session.unscored) out.push({ kind: 'unscored', doc });
+    }
+    return out;
   }
 
   getParent(node: ResultNode): ResultNode | undefined {
-    if (node.kind === 'document' || node.kind === 'divider') return this.root;
+    if (node.kind === 'document' || node.kind === 'divider' || node.kind === 'unscored') return this.root;
     if (node.kind === 'field' || node.kind === 'source') return this.documentNodes.get(node.doc);
     return undefined;
   }
@@ -144,6 +187,8 @@ export class ResultsTree implements vscode.TreeDataProvider<ResultNode>, vscode.
       }
       case 'document':
         return this.documentItem(node.doc);
+      case 'unscored':
+        return unscoredItem(node.doc, this.rows!);
       case 'divider':
         return this.dividerItem(node.reason, node.count);
       case 'field': {
@@ -170,17 +215,20 @@ export class ResultsTree implements vscode.TreeDataProvider<ResultNode>, vscode.
 
   private dividerItem(reason: DividerReason, count: number): vscode.TreeItem {
     const cut = this.rows!.cut;
-    const label =
-      reason === 'top-k' ? `Below the top ${cut.topK}` : reason === 'threshold' ? 'Below the threshold' : `Not found by ${(this.view as { file: string }).file}`;
-    const item = new vscode.TreeItem(label);
+    const item = new vscode.TreeItem(DIVIDER_LABELS[reason](cut, this.view));
     item.description = reason === 'threshold' ? `${describeThreshold(cut)} · ${count} more` : `${count} more`;
     item.tooltip =
       reason === 'threshold'
         ? `Documents below the threshold (${describeThreshold(cut)}) are not sent to Ask. Settings: rerankLens.minScore, rerankLens.minProbability.`
         : reason === 'top-k'
           ? `Only the top ${cut.topK} are sent to Ask (setting rerankLens.topK).`
-          : 'These documents were not in this file; they are listed in reranked order.';
-    item.iconPath = new vscode.ThemeIcon(reason === 'threshold' ? 'filter' : 'fold-down', new vscode.ThemeColor('disabledForeground'));
+          : reason === 'pending'
+            ? 'Still being scored, highest fused rank first; the list fills in as batches finish.'
+            : reason === 'not-reranked'
+              ? 'Past rerankLens.maxDocuments by fused rank (Reciprocal Rank Fusion of the input files): listed in that order, not reranked and never sent to Ask.'
+              : 'These documents were not in this file; they are listed in reranked order.';
+    const icon = reason === 'threshold' ? 'filter' : reason === 'pending' ? 'loading~spin' : reason === 'not-reranked' ? 'circle-slash' : 'fold-down';
+    item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor('disabledForeground'));
     item.contextValue = `divider.${reason}`;
     return item;
   }
@@ -195,11 +243,12 @@ export class ResultsTree implements vscode.TreeDataProvider<ResultNode>, vscode.
     item.iconPath = STANDING_ICONS[where]();
     item.resourceUri = rowUri(doc, where);
     item.contextValue = where === 'top' ? 'document.top' : where === 'below-top-k' ? 'document' : 'document.belowThreshold';
-    item.tooltip = documentTooltip(doc, where, rows.provenance);
+    item.tooltip = documentTooltip(doc, where, rows.provenance, this.session!.scoreKind);
     const found = provenanceWords(doc, rows.provenance);
     item.accessibilityInformation = {
       label:
-        `${where === 'top' ? 'Top, ' : where === 'below-threshold' ? 'Below the threshold, ' : ''}rank ${doc.rank}, score ${doc.score.toFixed(2)}, ` +
+        `${where === 'top' ? 'Top, ' : where === 'below-threshold' ? 'Below the threshold, ' : ''}rank ${doc.rank}, ` +
+        `${this.session!.scoreKind === 'probability' ? 'probability' : 'score'} ${rows.score(doc.score).trim()}, ` +
         `was ${doc.originalRank}${found ? `, ${found}` : ''}: ${rows.titles?.get(doc) ?? firstWords(doc.text)}`,
     };
     item.command = { command: Commands.openChunk, title: 'Open chunk', arguments: [this.documentNodes.get(doc)] };
@@ -215,47 +264,24 @@ const STANDING_ICONS: Record<Standing, () => vscode.ThemeIcon> = {
   'below-threshold': () => new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')),
 };
 
+const DIVIDER_LABELS: Record<DividerReason, (cut: Cut, view: OrderView) => string> = {
+  'top-k': (cut) => `Below the top ${cut.topK}`,
+  threshold: () => 'Below the threshold',
+  'not-found': (_, view) => `Not found by ${(view as { file: string }).file}`,
+  pending: () => 'Scoring…',
+  'not-reranked': () => 'Not reranked (past rerankLens.maxDocuments)',
+};
+
 const STANDING_WORDS: Record<Standing, string> = {
   top: 'top: sent to Ask',
   'below-top-k': 'below the top k',
   'below-threshold': 'below the threshold: not sent to Ask',
 };
 
-function queryItem(session: RerankSession, rows: RowContext, view: OrderView): vscode.TreeItem {
-  const item = new vscode.TreeItem(session.query, vscode.TreeItemCollapsibleState.Expanded);
-  item.id = 'query';
-  // Parts joined by " · ": more (e.g. evaluation metrics) can be appended without touching the others.
-  const parts = [`${shortModelName(session.model)} (${session.dtype})`, `${(session.elapsedMs / 1000).toFixed(2)} s`];
-  if (hasThreshold(session.threshold)) parts.push(describeThreshold(session.threshold));
-  if (view.kind !== 'reranked') parts.push(describeOrder(view));
-  item.description = parts.join(' · ');
-  item.iconPath = new vscode.ThemeIcon('search');
-  item.contextValue = 'query';
-  const md = new vscode.MarkdownString();
-  md.appendMarkdown(`**Query** ${escapeMarkdown(session.query)}\n\n`);
-  md.appendMarkdown(`**Model** ${escapeMarkdown(`${session.model} (${session.dtype})`)}\n\n`);
-  md.appendMarkdown(`**Files** ${escapeMarkdown(markerLegend(rows.provenance))}\n\n`);
-  md.appendMarkdown(filesMarkdown(session));
-  if (session.fileNames.length > 1) {
-    md.appendMarkdown(
-      `**Badges** ${escapeMarkdown(`${[...rows.provenance.markers.values()].map((m) => `${m}3`).join(' ')}`)}: rank 3 in each file, ` +
-        `found by all; ${escapeMarkdown(`${rows.provenance.markers.get(session.fileNames[0])}–`)}: not found by that file\n\n`,
-    );
-  }
-  const cut = hasThreshold(session.threshold) ? `, then the threshold (${escapeMarkdown(describeThreshold(session.threshold))})` : '';
-  md.appendMarkdown(`${session.documents.length} documents reranked in ${(session.elapsedMs / 1000).toFixed(2)} s; top ${session.topK} set apart${cut}. `);
-  md.appendMarkdown(`Listed in ${escapeMarkdown(describeOrder(view))}.`);
-  item.tooltip = md;
-  return item;
-}
-
-function documentTooltip(doc: RankedDocument, where: Standing, p: Provenance): vscode.MarkdownString {
+function documentTooltip(doc: RankedDocument, where: Standing, p: Provenance, kind: RerankSession['scoreKind']): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
   md.appendMarkdown(`**#${doc.rank}** · ${STANDING_WORDS[where]} · id ${escapeMarkdown(String(doc.id))}\n\n`);
-  md.appendMarkdown(
-    `Score **${doc.score.toFixed(4)}** (raw logit) · sigmoid ${doc.probability.toFixed(4)} · ` +
-      `original rank ${doc.originalRank} (${movement(doc.originalRank, doc.rank)})\n\n`,
-  );
+  md.appendMarkdown(`${scoreLine(doc, kind)} · original rank ${doc.originalRank} (${movement(doc.originalRank, doc.rank)})\n\n`);
   // Chunk text is untrusted: escaped, it can never become links, images or HTML (and HTML is off anyway).
   md.appendMarkdown(`${escapeMarkdown(firstWords(doc.text, 400))}\n\n`);
   for (const s of doc.sources) {

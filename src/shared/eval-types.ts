@@ -55,7 +55,8 @@ export interface EvalOutcome {
   reranked: [string, ScoredDoc[]][] | null;
   warnings: string[];
   /** Pairs scored and how long reading and scoring took. */
-  stats: { pairs: number; readMs: number; scoreMs: number };
+  /** `cachedPairs`: of `pairs`, those the score cache answered (not scored again). */
+  stats: { pairs: number; cachedPairs: number; readMs: number; scoreMs: number };
 }
 
 /** One candidate of a query as the tree shows it: corpus text and where each run ranked it. */

@@ -4,6 +4,7 @@
  */
 import type { CandidateDocument, EvalFiles, EvalOutcome, EvalSettings } from './eval-types';
 import type { ModelSpec } from './model-spec';
+import type { RerankerSpec, RerankScoreKind } from './reranker-spec';
 
 export type Progress =
   /** Reading (and parsing) an input file; `percent`, where known, only grows. */
@@ -31,24 +32,43 @@ export type HandlersOf<Map extends MethodMap<Map>, Context> = {
   [M in keyof Map]: (params: Map[M][0], context: Context) => Promise<Map[M][1]>;
 };
 
+/**
+ * Documents sent ahead of their call in `texts` messages of about a megabyte each: one message of 50 MB of
+ * texts would hold the sender's thread (the extension host) for a quarter of a second while it is serialized.
+ */
+export interface StagedTexts {
+  staged: number;
+}
+
+export interface ScoreParams {
+  model: ModelSpec;
+  query: string;
+  documents: string[] | StagedTexts;
+  batchTokens?: number;
+  /** The first `priority` documents are scored first, in batches of their own (see CrossEncoder.score). */
+  priority?: number;
+  /** Send `scores` messages as batches finish (progressive results). */
+  partial?: boolean;
+}
+
 /** Every method the scoring worker serves: `[params, result]`. */
 export interface WorkerMethods {
   load: [{ model: ModelSpec }, { loadMs: number }];
-  score: [
-    { model: ModelSpec; query: string; documents: string[]; batchTokens?: number },
-    { scores: number[]; timings: ScoreTimings },
-  ];
+  score: [ScoreParams, { scores: number[]; timings: ScoreTimings }];
   /** Many queries' documents in one stream of length-sorted batches (evaluation): scores per set. */
   scoreMany: [
     { model: ModelSpec; sets: { query: string; documents: string[] }[]; batchTokens?: number },
     { scores: number[][]; timings: ScoreTimings },
   ];
-  /** A whole evaluation (read, check, rerank with `model` unless absent, metrics) off the caller's thread. */
-  evaluate: [{ files: EvalFiles; settings: EvalSettings; model?: ModelSpec }, EvalOutcome];
-  /** One query of an evaluation: its candidates (each run's top n) scored by `model`, as the tree shows them. */
+  /**
+   * A whole evaluation (read, check, rerank with `reranker` unless absent, metrics) off the caller's thread.
+   * With `cacheDir`, scores go through the score cache there: a re-run scores only what changed.
+   */
+  evaluate: [{ files: EvalFiles; settings: EvalSettings; reranker?: RerankerSpec; cacheDir?: string }, EvalOutcome];
+  /** One query of an evaluation: its candidates (each run's top n) scored by `reranker`, as the tree shows them. */
   rerankQuery: [
-    { files: EvalFiles; settings: EvalSettings; queryId: string; model: ModelSpec },
-    { query: string; documents: CandidateDocument[]; scores: number[]; timings: ScoreTimings },
+    { files: EvalFiles; settings: EvalSettings; queryId: string; reranker: RerankerSpec; cacheDir?: string },
+    { query: string; documents: CandidateDocument[]; scores: number[]; scoreKind: RerankScoreKind; timings: ScoreTimings },
   ];
 }
 
@@ -70,6 +90,8 @@ export type WorkerCall = CallOf<WorkerMethods>;
 
 export type WorkerRequest =
   | WorkerCall
+  /** The next piece of the documents of call `id` (its `documents` is `{ staged }`), sent before the call. */
+  | { type: 'texts'; id: number; texts: string[] }
   /** Stops the call with this id at its next checkpoint; it then replies `cancelled`. */
   | { type: 'cancel'; id: number }
   /** Releases the model; answered by `disposed` (terminating is only safe after that). */
@@ -77,6 +99,8 @@ export type WorkerRequest =
 
 export type WorkerResponse =
   | { type: 'progress'; id: number; progress: Progress }
+  /** Scores that are ready (for `partial` calls): document indices and their scores, a few times a second. */
+  | { type: 'scores'; id: number; indices: number[]; scores: number[] }
   | { type: 'result'; id: number; result: WorkerResult<WorkerMethod> }
   | { type: 'error'; id: number; code: WorkerErrorCode; message: string; input?: InputErrorDetail }
   | { type: 'cancelled'; id: number }

@@ -8,14 +8,22 @@ import { isCancelled, isInputError } from '../core/errors';
 import { runEvaluation, type BatchScorer } from '../core/eval/pipeline';
 import { rerankQuery } from '../core/eval/query';
 import { CrossEncoder, type ScoringSet } from '../core/scoring/cross-encoder';
+import { ScoreCache } from '../core/cache/score-cache';
+import { createBatchScorer } from '../core/rerankers/batch-scorer';
+import type { LocalScoring } from '../core/rerankers/scorer';
 import type { ModelSpec } from '../shared/model-spec';
-import type { InputErrorDetail, WorkerCall, WorkerErrorCode, WorkerHandlers, WorkerRequest, WorkerResponse } from '../shared/worker-protocol';
+import type { RerankerSpec } from '../shared/reranker-spec';
+import type { InputErrorDetail, Progress, WorkerCall, WorkerErrorCode, WorkerHandlers, WorkerRequest, WorkerResponse } from '../shared/worker-protocol';
 
 const port = parentPort;
 if (!port) throw new Error('worker.js must run in a worker thread');
 
 let loaded: { key: string; encoder: CrossEncoder } | undefined;
 const cancelled = new Set<number>();
+/** Documents sent ahead of their call (`texts` messages), by call id. */
+const staged = new Map<number, string[][]>();
+/** Partial scores go out at most this often (the first batch's at once): the host re-ranks on each. */
+const PARTIAL_EVERY_MS = 100;
 /** Per running call: aborted by a cancel, so file reading stops as well as scoring. */
 const aborts = new Map<number, AbortController>();
 let queue: Promise<void> = Promise.resolve();
@@ -33,17 +41,34 @@ interface CallContext {
 
 const scoreProgress = (id: number) => (done: number, total: number) => post({ type: 'progress', id, progress: { phase: 'score', done, total } });
 
-async function scoreSets(model: ModelSpec, { id, isCancelled }: CallContext, sets: ScoringSet[], batchTokens?: number) {
+async function scoreSets(model: ModelSpec, { id, isCancelled }: CallContext, sets: ScoringSet[], batchTokens?: number, onProgress = scoreProgress(id)) {
   const started = performance.now();
   const encoder = await load(model, id);
   const loadMs = performance.now() - started;
-  const out = await encoder.scoreMany(sets, { batchTokens, shouldStop: isCancelled, onProgress: scoreProgress(id) });
+  const out = await encoder.scoreMany(sets, { batchTokens, shouldStop: isCancelled, onProgress });
   if (out.stopped) throw new Stopped();
   return { scores: out.scores, timings: { loadMs, tokenizeMs: out.tokenizeMs, inferenceMs: out.inferenceMs } };
 }
 
-/** scoreMany in this thread, as the evaluation pipeline's scorer. */
-const batchScorer = (model: ModelSpec, context: CallContext): BatchScorer => (sets) => scoreSets(model, context, sets);
+/** The cross-encoder in this very thread, as the scorer factory takes a scoring worker. */
+function inThread(context: CallContext): LocalScoring {
+  const progress = (report?: (p: Progress) => void) => (report ? (done: number, total: number) => report({ phase: 'score', done, total }) : scoreProgress(context.id));
+  return {
+    score: async ({ model, query, documents, priority, onProgress }) => {
+      const started = performance.now();
+      const encoder = await load(model, context.id);
+      const loadMs = performance.now() - started;
+      const out = await encoder.score(query, documents, { priority, shouldStop: context.isCancelled, onProgress: progress(onProgress) });
+      if (out.stopped) throw new Stopped();
+      return { scores: out.scores, timings: { loadMs, tokenizeMs: out.tokenizeMs, inferenceMs: out.inferenceMs } };
+    },
+    scoreMany: ({ model, sets, batchTokens, onProgress }) => scoreSets(model, context, sets, batchTokens, progress(onProgress)),
+  };
+}
+
+/** The evaluation's scorer: the chosen reranker from the factory, through the score cache in `cacheDir` when given. */
+const batchScorer = (reranker: RerankerSpec, cacheDir: string | undefined, context: CallContext): BatchScorer =>
+  createBatchScorer(reranker, { worker: () => inThread(context), cache: cacheDir ? new ScoreCache(cacheDir) : undefined });
 
 const handlers: WorkerHandlers<CallContext> = {
   load: async ({ model }, { id }) => {
@@ -51,35 +76,77 @@ const handlers: WorkerHandlers<CallContext> = {
     await load(model, id);
     return { loadMs: performance.now() - started };
   },
-  score: async ({ model, query, documents, batchTokens }, { id, isCancelled }) => {
+  score: async ({ model, query, documents, batchTokens, priority, partial }, { id, isCancelled }) => {
+    const texts = Array.isArray(documents) ? documents : takeStaged(id, documents.staged);
     const started = performance.now();
     const encoder = await load(model, id);
     const loadMs = performance.now() - started;
-    const out = await encoder.score(query, documents, {
+    const sender = partial ? partialSender(id) : undefined;
+    const out = await encoder.score(query, texts, {
       batchTokens,
+      priority,
       shouldStop: isCancelled,
       onProgress: scoreProgress(id),
+      onScores: sender?.add,
     });
+    // Every score is reported, also those of a stopped call (the score cache keeps them).
+    sender?.flush();
     if (out.stopped) throw new Stopped();
     return { scores: out.scores, timings: { loadMs, tokenizeMs: out.tokenizeMs, inferenceMs: out.inferenceMs } };
   },
   scoreMany: ({ model, sets, batchTokens }, context) => scoreSets(model, context, sets, batchTokens),
-  evaluate: ({ files, settings, model }, context) =>
+  evaluate: ({ files, settings, reranker, cacheDir }, context) =>
     runEvaluation(files, settings, {
-      scorer: model && batchScorer(model, context),
+      scorer: reranker && batchScorer(reranker, cacheDir, context),
       signal: context.signal,
       onProgress: (progress) => post({ type: 'progress', id: context.id, progress }),
     }),
-  rerankQuery: ({ files, settings, queryId, model }, context) =>
-    rerankQuery(files, settings, queryId, batchScorer(model, context), {
+  rerankQuery: ({ files, settings, queryId, reranker, cacheDir }, context) =>
+    rerankQuery(files, settings, queryId, batchScorer(reranker, cacheDir, context), {
       signal: context.signal,
       onProgress: (progress) => post({ type: 'progress', id: context.id, progress }),
     }),
 };
 
+/** Collects each batch's scores and posts them together: the first ones at once, then every PARTIAL_EVERY_MS. */
+function partialSender(id: number): { add: (indices: number[], scores: number[]) => void; flush: () => void } {
+  let indices: number[] = [];
+  let scores: number[] = [];
+  let last = 0;
+  const flush = () => {
+    last = performance.now();
+    if (indices.length) post({ type: 'scores', id, indices, scores });
+    indices = [];
+    scores = [];
+  };
+  return {
+    add(batchIndices, batchScores) {
+      indices.push(...batchIndices);
+      scores.push(...batchScores);
+      if (last === 0 || performance.now() - last >= PARTIAL_EVERY_MS) flush();
+    },
+    flush,
+  };
+}
+
+function takeStaged(id: number, count: number): string[] {
+  const pieces = staged.get(id) ?? [];
+  staged.delete(id);
+  const texts = pieces.flat();
+  if (texts.length !== count) throw new Error(`expected ${count} staged documents, got ${texts.length}`);
+  return texts;
+}
+
 port.on('message', (request: WorkerRequest) => {
+  if (request.type === 'texts') {
+    const pieces = staged.get(request.id);
+    if (pieces) pieces.push(request.texts);
+    else staged.set(request.id, [request.texts]);
+    return;
+  }
   if (request.type === 'cancel') {
     cancelled.add(request.id);
+    staged.delete(request.id);
     aborts.get(request.id)?.abort();
     return;
   }

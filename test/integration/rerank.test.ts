@@ -39,7 +39,7 @@ describe('Rerank results in the extension host', () => {
     assert.equal(root.kind, 'query');
     const rootItem = tree.getTreeItem(root);
     assert.equal(rootItem.label, QUERY);
-    assert.match(String(rootItem.description), /^tiny \(fp32\) · \d+\.\d\d s$/);
+    assert.match(String(rootItem.description), /^tiny \(fp32\) · logits · \d+\.\d\d s$/);
 
     const children = tree.getChildren(root);
     const docs = children.filter((n): n is Extract<ResultNode, { kind: 'document' }> => n.kind === 'document');

@@ -66,11 +66,18 @@ export interface RerankServerOptions {
   listKey?: 'results' | 'data';
   /** Cohere family: include `document: {text}` as vLLM and Jina do. */
   returnDocuments?: boolean;
+  /**
+   * TEI: what `GET /info` (beside the rerank path) answers, merged over a default for the tiny model; null: 404.
+   * The score cache keys TEI scores by its model_id, model_sha and model_dtype.
+   */
+  info?: Record<string, unknown> | null;
 }
 
 export interface RerankServer {
   /** The full endpoint URL. */
   url: string;
+  /** TEI: changes to what GET /info says from now on (e.g. another model_sha: a redeployed model). */
+  info: Record<string, unknown>;
   origin: string;
   requests: RecordedRerankRequest[];
   /** Most requests handled at the same time so far. */
@@ -90,6 +97,24 @@ export const lexicalScorer = (query: string, texts: string[]): number[] => {
 };
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+/** TEI's `Info` for a classifier (router/src/http/types.rs), abridged. */
+const TEI_INFO = {
+  model_id: 'test/tiny-reranker',
+  model_sha: '0123456789abcdef0123456789abcdef01234567',
+  model_dtype: 'float32',
+  model_type: { classifier: { id2label: { '0': 'LABEL_0' }, label2id: { LABEL_0: 0 } } },
+  max_concurrent_requests: 512,
+  max_input_length: 512,
+  max_batch_tokens: 16384,
+  max_batch_requests: null,
+  max_client_batch_size: 32,
+  auto_truncate: true,
+  tokenization_workers: 2,
+  version: '1.9.0',
+  sha: null,
+  docker_label: null,
+};
 
 export async function startRerankServer(options: RerankServerOptions): Promise<RerankServer> {
   const dialect = DIALECTS[options.protocol];
@@ -111,6 +136,10 @@ export async function startRerankServer(options: RerankServerOptions): Promise<R
       rec.body = undefined;
     }
     if (raw.length > maxBytes) return send(res, rec, dialect.bodyTooLarge());
+    if (options.protocol === 'tei' && req.method === 'GET' && url.pathname === new URL('info', `http://x${path}`).pathname && options.info !== null) {
+      if (options.apiKey !== undefined && req.headers.authorization !== `Bearer ${options.apiKey}`) return send(res, rec, dialect.unauthorized());
+      return send(res, rec, { status: 200, body: { ...TEI_INFO, ...api.info } });
+    }
     if (url.pathname !== path) return send(res, rec, dialect.notFound());
     if (req.method !== 'POST') return send(res, rec, { status: 405, body: { detail: 'Method Not Allowed' } });
     if (options.apiKey !== undefined && req.headers.authorization !== `Bearer ${options.apiKey}`) return send(res, rec, dialect.unauthorized());
@@ -181,6 +210,7 @@ export async function startRerankServer(options: RerankServerOptions): Promise<R
 
   const api: RerankServer = {
     url: origin + path,
+    info: { ...options.info },
     origin,
     requests,
     maxInFlight: 0,

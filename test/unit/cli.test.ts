@@ -85,7 +85,7 @@ describe('the rerank-lens CLI', function () {
     assert.equal(run.code, 0, run.stderr);
     const lines = run.stdout.trimEnd().split('\n');
     assert.equal(lines[0], `Query: ${QUERY}`);
-    assert.match(lines[1], /^Model: .* \(fp32\) · 16 documents · \d+\.\d\d s$/);
+    assert.match(lines[1], /^Reranker: tiny \(fp32\) · 16 documents · \d+\.\d\d s · scores are raw logits$/);
     assert.match(lines[3], /^\s*#\s+score\s+moved\s+id\s+from\s+text$/);
     assert.equal(lines.length, 4 + 16);
     assert.match(lines[4], /^\s*1\s+-?\d+\.\d\d\s+(↑\d+|↓\d+|=)\s+\d+\s+\S+_results\.json#\d+/);

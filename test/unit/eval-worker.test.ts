@@ -30,7 +30,7 @@ describe('evaluation in the scoring worker (the editor\'s path)', function () {
 
   it('evaluates with the same report as the pipeline run in this thread, reporting each file read and the scoring', async () => {
     const progress: Progress[] = [];
-    const outcome = await worker.call('evaluate', { files: FILES, settings: SETTINGS, model: spec }, { onProgress: (p) => progress.push(p) });
+    const outcome = await worker.call('evaluate', { files: FILES, settings: SETTINGS, reranker: { kind: 'local', model: spec } }, { onProgress: (p) => progress.push(p) });
     const local = await runEvaluation(FILES, SETTINGS, { scorer: (sets) => worker.scoreMany({ model: spec, sets }) });
     assert.deepEqual(outcome.report, local.report);
     assert.deepEqual(outcome.reranked, local.reranked);
@@ -46,8 +46,8 @@ describe('evaluation in the scoring worker (the editor\'s path)', function () {
   });
 
   it('reranks one query with the scores of the evaluation', async () => {
-    const outcome = await worker.call('evaluate', { files: FILES, settings: SETTINGS, model: spec });
-    const one = await worker.call('rerankQuery', { files: FILES, settings: SETTINGS, queryId: 'q11', model: spec });
+    const outcome = await worker.call('evaluate', { files: FILES, settings: SETTINGS, reranker: { kind: 'local', model: spec } });
+    const one = await worker.call('rerankQuery', { files: FILES, settings: SETTINGS, queryId: 'q11', reranker: { kind: 'local', model: spec } });
     const expected = new Map(outcome.reranked!.find(([qid]) => qid === 'q11')![1].map((d) => [d.docId, d.score]));
     assert.equal(one.documents.length, expected.size);
     one.documents.forEach((d, i) => assert.equal(one.scores[i], expected.get(d.id), d.id));
@@ -56,7 +56,7 @@ describe('evaluation in the scoring worker (the editor\'s path)', function () {
 
   it('stops an evaluation when cancelled, and keeps working afterwards', async () => {
     const abort = new AbortController();
-    const pending = worker.call('evaluate', { files: FILES, settings: SETTINGS, model: spec }, {
+    const pending = worker.call('evaluate', { files: FILES, settings: SETTINGS, reranker: { kind: 'local', model: spec } }, {
       signal: abort.signal,
       onProgress: (p) => p.phase === 'score' && abort.abort(),
     });

@@ -33,7 +33,7 @@ describe('settings are declared once', () => {
     }
     const asked: [string, boolean][] = [];
     readSettings((key, userOnly) => void asked.push([key, userOnly]));
-    assert.deepEqual(asked.filter(([, userOnly]) => userOnly).map(([key]) => key), ['ask.baseURL']);
+    assert.deepEqual(asked.filter(([, userOnly]) => userOnly).map(([key]) => key), ['rerankerURL', 'ask.baseURL']);
   });
 
   it('turn bad raw values into the defaults, and clamp numbers into range', () => {
@@ -132,7 +132,7 @@ describe('the one pipeline (CLI and editor)', function () {
   before(async () => {
     const dir = await mkdtemp(join(tmpdir(), 'rl-pipe-'));
     encoder = await CrossEncoder.load({ model: await fixtureModel('tiny'), dtype: 'fp32', cacheDir: dir, allowRemote: false });
-    scorer = async (query, documents) => ({ scores: (await encoder.score(query, documents)).scores });
+    scorer = async (query, documents) => ({ scores: (await encoder.score(query, documents)).scores, scoreKind: 'logit' });
     broken = { path: join(dir, 'broken.json'), name: 'broken.json' };
     await writeFile(broken.path, '[{"id": 1, "text": "a"} {"id": 2}]');
   });

@@ -5,6 +5,7 @@
  */
 import { CancelledError } from '../errors';
 import type { EvalFiles, EvalOutcome, EvalSettings, ScoredDoc } from '../../shared/eval-types';
+import type { RerankScoreKind } from '../../shared/reranker-spec';
 import type { Progress, ScoreTimings } from '../../shared/worker-protocol';
 import { evaluate, type EvaluationReport } from './evaluate';
 import { mergeInOrder } from './fusion';
@@ -15,7 +16,7 @@ import { orderByScore } from './run';
 export type BatchScorer = (
   sets: { query: string; documents: string[] }[],
   options: { signal?: AbortSignal; onProgress?: (progress: Progress) => void },
-) => Promise<{ scores: number[][]; timings?: ScoreTimings }>;
+) => Promise<{ scores: number[][]; timings?: ScoreTimings; scoreKind?: RerankScoreKind; cachedPairs?: number }>;
 
 export interface QueryCandidates {
   queryId: string;
@@ -54,9 +55,9 @@ export async function rerankCandidates(
   candidates: readonly QueryCandidates[],
   scorer: BatchScorer,
   options: Omit<EvaluationOptions, 'scorer'> = {},
-): Promise<{ reranked: Map<string, ScoredDoc[]>; pairs: number; timings?: ScoreTimings }> {
+): Promise<{ reranked: Map<string, ScoredDoc[]>; pairs: number; cachedPairs: number; timings?: ScoreTimings }> {
   const sets = candidates.map((c) => ({ query: c.query, documents: c.docIds.map((id) => documentText(data.corpus.get(id)!)) }));
-  const { scores, timings } = await scorer(sets, options);
+  const { scores, timings, cachedPairs = 0 } = await scorer(sets, options);
   if (options.signal?.aborted) throw new CancelledError();
   const reranked = new Map<string, ScoredDoc[]>();
   candidates.forEach((c, i) => {
@@ -65,7 +66,7 @@ export async function rerankCandidates(
     const byId = new Map(scored.map((d) => [d.docId, d]));
     reranked.set(c.queryId, order.map((id) => byId.get(id)!));
   });
-  return { reranked, pairs: sets.reduce((n, s) => n + s.documents.length, 0), timings };
+  return { reranked, pairs: sets.reduce((n, s) => n + s.documents.length, 0), cachedPairs, timings };
 }
 
 /** Metrics of every run, their RRF, the merged input and (if given) the reranked order. */
@@ -102,7 +103,8 @@ export async function runEvaluation(files: EvalFiles, settings: EvalSettings, op
   const readMs = performance.now() - t0;
   let reranked: Map<string, ScoredDoc[]> | undefined;
   let pairs = 0;
-  if (options.scorer) ({ reranked, pairs } = await rerankCandidates(data, buildCandidates(data, settings.topN), options.scorer, options));
+  let cachedPairs = 0;
+  if (options.scorer) ({ reranked, pairs, cachedPairs } = await rerankCandidates(data, buildCandidates(data, settings.topN), options.scorer, options));
   const scoreMs = performance.now() - t0 - readMs;
   const report = evaluateData(data, settings, reranked);
   const ids = [...report.perQuery.map((q) => q.id), ...report.skipped];
@@ -112,6 +114,6 @@ export async function runEvaluation(files: EvalFiles, settings: EvalSettings, op
     queryText,
     reranked: reranked ? completeRun(data, reranked) : null,
     warnings: data.warnings,
-    stats: { pairs, readMs, scoreMs },
+    stats: { pairs, cachedPairs, readMs, scoreMs },
   };
 }

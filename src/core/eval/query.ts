@@ -1,5 +1,6 @@
 import { InputError } from '../errors';
 import type { CandidateDocument, EvalFiles, EvalSettings } from '../../shared/eval-types';
+import type { RerankScoreKind } from '../../shared/reranker-spec';
 import type { ScoreTimings } from '../../shared/worker-protocol';
 import { documentText, loadEvalData } from './inputs';
 import { buildCandidates, type BatchScorer, type EvaluationOptions } from './pipeline';
@@ -7,8 +8,9 @@ import { buildCandidates, type BatchScorer, type EvaluationOptions } from './pip
 export interface QueryRerank {
   query: string;
   documents: CandidateDocument[];
-  /** The cross-encoder's raw scores, one per document, the same as the evaluation's for this query. */
+  /** The reranker's scores, one per document, the same as the evaluation's for this query. */
   scores: number[];
+  scoreKind: RerankScoreKind;
   timings: ScoreTimings;
 }
 
@@ -39,11 +41,12 @@ export async function rerankQuery(
     });
     return { id, title: doc.title, text: doc.text, sources };
   });
-  const { scores, timings } = await scorer([{ query: candidates.query, documents: documents.map(documentText) }], options);
+  const { scores, timings, scoreKind } = await scorer([{ query: candidates.query, documents: documents.map(documentText) }], options);
   return {
     query: candidates.query,
     documents,
     scores: scores[0],
+    scoreKind: scoreKind ?? 'logit',
     timings: timings ?? { loadMs: 0, tokenizeMs: 0, inferenceMs: 0 },
   };
 }

@@ -88,7 +88,7 @@ export function listTop(deps: ChatDeps, session: RerankSession, stream: vscode.C
 export function summary(session: RerankSession): string {
   const files = session.fileNames.map((f) => `\`${f.replace(/`/g, "'")}\``).join(', ');
   const count = session.documents.length;
-  return `Reranked ${count} ${count === 1 ? 'chunk' : 'chunks'} of ${files} in ${(session.elapsedMs / 1000).toFixed(2)} s (${shortModelName(session.model)}, ${session.dtype}).`;
+  return `Reranked ${count} ${count === 1 ? 'chunk' : 'chunks'} of ${files} in ${(session.elapsedMs / 1000).toFixed(2)} s (${session.dtype ? `${shortModelName(session.model)}, ${session.dtype}` : session.reranker}).`;
 }
 
 function sources(doc: RankedDocument): string {

@@ -6,7 +6,9 @@ import type { EvalFileRef, EvalFiles, EvalReport, EvalSettings } from '../../sha
 import type { ReportView } from '../../shared/report-protocol';
 import { readConfig } from '../config';
 import { progressReporter } from '../progress';
-import { showInputError, type RerankDeps } from '../rerank-command';
+import { showInputError, showRemoteError, type RerankDeps } from '../rerank-command';
+import { isRemoteRerankError } from '../../core/rerankers/remote';
+import { expectedScoreKind, rerankerLabel, type RerankerSpec } from '../../core/rerankers/reranker';
 import { askEvalInputs, type EvalInputs } from './ask-inputs';
 import type { ReportPanel, StoredEvaluation } from './report-panel';
 
@@ -36,25 +38,26 @@ export async function evaluateCommand(deps: EvaluateDeps, args: EvaluateArgs = {
   const files: EvalFiles = { corpus: ref(inputs.corpus), queries: ref(inputs.queries), qrels: ref(inputs.qrels), runs: inputs.runs.map(ref) };
   const settings: EvalSettings = { k: args.k ?? config['eval.k'], topN: args.topN ?? config['eval.topN'] };
   const rerank = args.rerank !== false;
-  const model = rerank ? deps.engine.modelSpec(config) : undefined;
-  const modelInfo = rerank ? { name: config.modelPath ? basename(config.modelPath) : config.model, dtype: config.dtype } : null;
 
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Rerank Lens: evaluating', cancellable: true },
     async (progress, token) => {
       const started = performance.now();
       try {
+        // The reranker the settings choose (local or a server), through the same score cache as the tree.
+        const reranker = rerank ? await deps.engine.rerankerSpec(config) : undefined;
+        const modelInfo = reranker && rerankerInfo(reranker, config.modelPath);
         deps.log.info(`Evaluating ${files.runs.map((r) => r.name).join(', ')} against ${files.qrels.name} (k = ${settings.k}, top ${settings.topN}, ${modelInfo ? `${modelInfo.name} (${modelInfo.dtype})` : 'no reranking'})`);
-        const outcome = await deps.engine.call('evaluate', { files, settings, model }, token, progressReporter(progress, deps.status));
+        const outcome = await deps.engine.call('evaluate', { files, settings, reranker, cacheDir: deps.engine.cache.dir }, token, progressReporter(progress, deps.status));
         for (const warning of outcome.warnings) deps.log.warn(warning);
         deps.log.info(
-          `Evaluated ${outcome.report.queries} queries (${outcome.report.skipped.length} skipped); scored ${outcome.stats.pairs} pairs; ` +
+          `Evaluated ${outcome.report.queries} queries (${outcome.report.skipped.length} skipped); ${outcome.stats.pairs} pairs, ${outcome.stats.cachedPairs} of them from the score cache; ` +
             `read ${Math.round(outcome.stats.readMs)} ms, scored ${Math.round(outcome.stats.scoreMs)} ms, total ${Math.round(performance.now() - started)} ms`,
         );
         const view: ReportView = {
           title: `Evaluation of ${files.runs.map((r) => basename(r.name)).join(' + ')}`,
           createdAt: Date.now(),
-          model: modelInfo,
+          model: modelInfo ?? null,
           topN: settings.topN,
           inputs: { corpus: files.corpus.name, queries: files.queries.name, qrels: files.qrels.name, runs: files.runs.map((r) => r.name) },
           report: outcome.report,
@@ -75,6 +78,11 @@ export async function evaluateCommand(deps: EvaluateDeps, args: EvaluateArgs = {
           void showInputError(err);
           return undefined;
         }
+        if (isRemoteRerankError(err)) {
+          deps.log.error(err.message);
+          void showRemoteError(err);
+          return undefined;
+        }
         deps.log.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
         void vscode.window.showErrorMessage(`Rerank Lens: ${err instanceof Error ? err.message : String(err)}`, 'Show Log').then((a) => a && deps.log.show());
         return undefined;
@@ -83,6 +91,12 @@ export async function evaluateCommand(deps: EvaluateDeps, args: EvaluateArgs = {
       }
     },
   );
+}
+
+/** What the report says reranked: "ms-marco-MiniLM-L-6-v2 (fp32)", or a server and what its scores are. */
+export function rerankerInfo(reranker: RerankerSpec, modelPath: string): { name: string; dtype: string } {
+  if (reranker.kind === 'local') return { name: modelPath ? basename(modelPath) : reranker.model.model, dtype: reranker.model.dtype };
+  return { name: rerankerLabel(reranker), dtype: expectedScoreKind(reranker.kind) === 'logit' ? 'logits' : 'probabilities' };
 }
 
 /** The report's table rows (core's order and labels) with the kind of each, for the webview. */

@@ -7,7 +7,9 @@ import { rankByScore } from '../../core/rerank';
 import type { ExportFormat } from '../../shared/report-protocol';
 import { readConfig } from '../config';
 import { progressReporter } from '../progress';
-import { showInputError } from '../rerank-command';
+import { showInputError, showRemoteError } from '../rerank-command';
+import { isRemoteRerankError } from '../../core/rerankers/remote';
+import { rerankerLabel } from '../../core/rerankers/reranker';
 import type { RerankSession } from '../session';
 import type { EvaluateDeps } from './evaluate-command';
 import type { StoredEvaluation } from './report-panel';
@@ -30,9 +32,10 @@ export async function openEvaluationQuery(deps: EvaluateDeps, queryId: string): 
       { location: vscode.ProgressLocation.Notification, title: `Rerank Lens: reranking ${queryId}`, cancellable: true },
       async (progress, token) => {
         const started = performance.now();
+        const reranker = await deps.engine.rerankerSpec(config);
         const result = await deps.engine.call(
           'rerankQuery',
-          { files, settings, queryId, model: deps.engine.modelSpec(config) },
+          { files, settings, queryId, reranker, cacheDir: deps.engine.cache.dir },
           token,
           progressReporter(progress, deps.status),
         );
@@ -45,15 +48,18 @@ export async function openEvaluationQuery(deps: EvaluateDeps, queryId: string): 
         }));
         const session: RerankSession = {
           query: result.query,
-          model: config.modelPath || config.model,
-          dtype: config.dtype,
+          model: reranker.kind === 'local' ? config.modelPath || config.model : (reranker.model ?? ''),
+          dtype: reranker.kind === 'local' ? reranker.model.dtype : '',
+          reranker: rerankerLabel(reranker),
+          scoreKind: result.scoreKind,
+          unscored: [],
           files: files.runs.map((r) => vscode.Uri.file(r.path)),
           fileNames: files.runs.map((r) => r.name),
           reads: files.runs.map((r) => ({ file: r.name, shape: `evaluation run (query ${queryId})`, sets: [documents.length], selected: 0 })),
           evaluation: { queryId, qrels: files.qrels },
-          documents: rankByScore(documents, result.scores),
+          documents: rankByScore(documents, result.scores, result.scoreKind),
           topK: config.topK,
-          threshold: { minScore: config.minScore, minProbability: config.minProbability },
+          threshold: { minScore: config.minScore, minProbability: config.minProbability, scoreKind: result.scoreKind },
           elapsedMs: performance.now() - started,
           warnings: [],
         };
@@ -65,7 +71,10 @@ export async function openEvaluationQuery(deps: EvaluateDeps, queryId: string): 
   } catch (err) {
     if (isCancelled(err)) return undefined;
     if (isInputError(err)) void showInputError(err);
-    else {
+    else if (isRemoteRerankError(err)) {
+      deps.log.error(err.message);
+      void showRemoteError(err);
+    } else {
       deps.log.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
       void vscode.window.showErrorMessage(`Rerank Lens: ${err instanceof Error ? err.message : String(err)}`);
     }

@@ -19,10 +19,11 @@
  *   data: [{index, relevance_score, document?}] (sorted), model, usage}`; errors `{detail}`.
  */
 
-export type RemoteKind = 'tei' | 'cohere' | 'voyage';
+import type { RemoteKind, RerankScoreKind } from '../../../shared/reranker-spec';
 
+export type { RemoteKind } from '../../../shared/reranker-spec';
 /** `logit`: the model's raw output (TEI with raw_scores). `probability`: a 0–1 relevance_score. */
-export type ScoreKind = 'logit' | 'probability';
+export type ScoreKind = RerankScoreKind;
 
 export interface Ranked {
   index: number;

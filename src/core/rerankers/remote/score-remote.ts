@@ -11,24 +11,10 @@
 import { textBytes, splitByLimits } from './batches';
 import { RemoteRerankError, endpointLabel, saidPart } from './errors';
 import { cancelled, postRerank, type PostOptions } from './http';
+import type { RemoteLimits } from '../../../shared/reranker-spec';
 import { PROTOCOLS, inInputOrder, type RemoteKind, type ScoreKind } from './protocols';
 
-export interface RemoteLimits {
-  /** Texts per request (default: TEI 32, Cohere-compatible and Voyage 1,000). */
-  maxTexts?: number;
-  /** JSON body bytes per request (default 2,000,000, TEI's `--payload-limit`). */
-  maxBytes?: number;
-  /** Requests in flight at once (default 4). */
-  concurrency?: number;
-  /** Per attempt, from sending to the last byte of the reply (default 60 s). */
-  timeoutMs?: number;
-  /** Retries of a 429/503 per request (default 4). */
-  retries?: number;
-  /** Longest wait before a retry (default 30 s); a longer Retry-After fails at once with code 'rate-limited'. */
-  maxRetryDelayMs?: number;
-  /** First backoff when the server gives no Retry-After (default 500 ms, doubling). */
-  baseDelayMs?: number;
-}
+export type { RemoteLimits } from '../../../shared/reranker-spec';
 
 export interface RemoteRerankRequest {
   kind: RemoteKind;
@@ -45,6 +31,8 @@ export interface RemoteRerankRequest {
   onProgress?: (done: number, total: number) => void;
   /** Each request's scores as it completes (for progressive results): document indices and their scores. */
   onScores?: (indices: readonly number[], scores: readonly number[]) => void;
+  /** The first `priority` documents go in requests of their own, sent first, so their scores come back first. */
+  priority?: number;
   limits?: RemoteLimits;
 }
 
@@ -76,7 +64,12 @@ export async function scoreRemote(req: RemoteRerankRequest): Promise<RemoteReran
 
   const sizes = textBytes(req.documents);
   const baseBytes = Buffer.byteLength(JSON.stringify(protocol.body(req.query, [], model)));
-  const queue = splitByLimits(sizes, baseBytes, maxTexts, positive(limits.maxBytes, protocol.maxBytes));
+  const maxBytes = positive(limits.maxBytes, protocol.maxBytes);
+  const first = Math.min(Math.max(0, Math.floor(req.priority ?? 0)), total);
+  const queue = [
+    ...splitByLimits(sizes.slice(0, first), baseBytes, maxTexts, maxBytes),
+    ...splitByLimits(sizes.slice(first), baseBytes, maxTexts, maxBytes).map((batch) => batch.map((i) => i + first)),
+  ];
   const scores = new Array<number>(total).fill(Number.NaN);
   const run = new AbortController();
   const onCancel = () => run.abort();
@@ -151,7 +144,7 @@ export async function scoreRemote(req: RemoteRerankRequest): Promise<RemoteReran
  * told to return raw outputs (Infinity `--raw-scores`, vLLM `use_activation: false`): then values leave
  * 0..1 and they are labelled logits rather than passed off as probabilities.
  */
-function scoreKindOf(kind: RemoteKind, scores: readonly number[]): ScoreKind {
+export function scoreKindOf(kind: RemoteKind, scores: readonly number[]): ScoreKind {
   if (kind === 'tei') return 'logit';
   return scores.every((s) => s >= 0 && s <= 1) ? 'probability' : 'logit';
 }
