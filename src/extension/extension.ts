@@ -22,7 +22,7 @@ import { revealSource } from './open-source';
 import { describeOrder, RERANKED, type OrderView } from './order';
 import { pickOriginalOrder } from './order-picker';
 import { RelevanceLabels } from './relevance/label-store';
-import { clearRelevance, isMarkArgs, markRelevance, type MarkArgs } from './relevance/mark-relevance';
+import { clearRelevance, isMarkArgs, markRelevance, type LabelledDocument, type MarkArgs } from './relevance/mark-relevance';
 import { cancelRunning } from './progress';
 import { rerankCommand, type RerankArgs } from './rerank-command';
 import { RowDecorations } from './row-decorations';
@@ -59,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
     // Keys 0–3 mark the selected document (package.json keybindings).
     view.onDidChangeSelection((e) => {
       const kind = e.selection[0]?.kind;
-      void vscode.commands.executeCommand('setContext', DOCUMENT_SELECTED, kind === 'document' || kind === 'field' || kind === 'source');
+      void vscode.commands.executeCommand('setContext', DOCUMENT_SELECTED, kind === 'document' || kind === 'field' || kind === 'source' || kind === 'unscored');
     }),
   );
   const chunks = new ChunkDocuments();
@@ -186,14 +186,15 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
     return run(session);
   };
   /** The document "Mark relevance" applies to, in the current results: given by id, by node or chunk URI, else the selection. */
-  const relevanceTarget = (first?: ResultNode | vscode.Uri | MarkArgs): { session: RerankSession; doc: RankedDocument } | undefined =>
+  const relevanceTarget = (first?: ResultNode | vscode.Uri | MarkArgs): { session: RerankSession; doc: LabelledDocument } | undefined =>
     withSession((session) => {
       const picked = isMarkArgs(first)
         ? first.id !== undefined
           ? { id: first.id }
           : target()?.doc
         : target(first)?.doc;
-      const doc = picked && session.documents.find((d) => String(d.id) === String(picked.id));
+      // A document past rerankLens.maxDocuments is listed (unscored) and can be judged like the others.
+      const doc = picked && [...session.documents, ...session.unscored].find((d) => String(d.id) === String(picked.id));
       if (!doc) {
         void vscode.window.showInformationMessage(
           picked ? `Rerank Lens: document ${String(picked.id)} is not in the current results.` : 'Rerank Lens: select a document in the Reranked Results view first.',

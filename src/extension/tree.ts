@@ -187,8 +187,11 @@ export class ResultsTree implements vscode.TreeDataProvider<ResultNode>, vscode.
       }
       case 'document':
         return this.documentItem(node.doc);
-      case 'unscored':
-        return unscoredItem(node.doc, this.rows!);
+      case 'unscored': {
+        const item = unscoredItem(node.doc, this.rows!, relevanceMarks(node.doc.id, this.labels));
+        labelDocumentItem(item, node.doc.id, this.labels);
+        return item;
+      }
       case 'divider':
         return this.dividerItem(node.reason, node.count);
       case 'field': {

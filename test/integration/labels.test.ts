@@ -25,7 +25,7 @@ const EVAL = {
 const INPUTS = [DENSE, SPARSE, EVAL.corpus, EVAL.queries, EVAL_QRELS, ...EVAL.runs];
 const HEADER = 'query-id\tcorpus-id\tscore\n';
 const config = () => vscode.workspace.getConfiguration('rerankLens');
-type DocNode = Extract<ResultNode, { kind: 'document' }>;
+type DocNode = Extract<ResultNode, { kind: 'document' | 'unscored' }>;
 
 const mark = (id: string | number, grade: number) => vscode.commands.executeCommand<Marked | undefined>(Commands.markRelevance, { id, grade });
 const clear = (id: string | number) => vscode.commands.executeCommand<Marked | undefined>(Commands.clearRelevance, { id });
@@ -35,7 +35,7 @@ async function shown() {
   const { tree } = await api();
   const [root] = tree.getChildren();
   const item = tree.getTreeItem(root);
-  const docs = tree.getChildren(root).filter((n): n is DocNode => n.kind === 'document');
+  const docs = tree.getChildren(root).filter((n): n is DocNode => n.kind === 'document' || n.kind === 'unscored');
   const marks = new Map(
     docs.map((n) => {
       // Score, movement, badges (with two files), the marks, then the text: a mark is a part of its own.
@@ -121,7 +121,7 @@ describe('Relevance labels in the extension host', () => {
     assert.ok(tooltip.includes(`\`${qid}\``) && tooltip.includes('derived from the query text'), 'the query id and where it comes from');
     assert.ok(tooltip.includes(`| MAP | ${want.input.map.toFixed(3)} | ${want.reranked.map.toFixed(3)} |`), tooltip);
     assert.match(a11y, /nDCG at 10: .* in the input order, .* reranked/);
-    const row = tree.getTreeItem(docs.find((d) => d.doc === fifth)!);
+    const row = tree.getTreeItem(docs.find((d) => d.doc.id === fifth.id)!);
     const rowTip = (row.tooltip as vscode.MarkdownString).value.replace(/\\(.)/g, '$1');
     assert.ok(rowTip.includes(`**Relevance ★3** Perfect (3) · from .rerank-lens/qrels.tsv · query id ${qid}`), rowTip);
     assert.match(row.accessibilityInformation!.label, /relevance Perfect \(3\)/);
@@ -231,6 +231,41 @@ describe('Relevance labels in the extension host', () => {
       assert.equal(await clear(session.documents[0].id), undefined, target);
     }
     for (const [uri, text] of inputs) assert.equal(await readText(vscode.Uri.parse(uri)), text, `${uri} is unchanged`);
+  });
+
+  it('judges a document left unscored past rerankLens.maxDocuments: its row shows the grade, the metrics count it where the tree lists it', async () => {
+    await config().update('maxDocuments', 5, vscode.ConfigurationTarget.Global);
+    try {
+      const capped = (await vscode.commands.executeCommand<RerankSession>(Commands.rerank, { files: [DENSE, SPARSE], query: QUERY }))!;
+      assert.equal(capped.documents.length, 5);
+      const [left] = capped.unscored;
+      const best = [...capped.documents].sort((a, b) => a.rank - b.rank)[0];
+      assert.equal((await mark(left.id, 3))?.docId, String(left.id));
+      await mark(best.id, 1);
+      assert.equal(await readText(LABELS), `${HEADER}${qid}\t${left.id}\t3\n${qid}\t${best.id}\t1\n`);
+
+      const { marks, description, tree, docs } = await shown();
+      assert.deepEqual(marks.get(String(left.id))?.[0], '★3');
+      const row = tree.getTreeItem(docs.find((d) => d.kind === 'unscored' && d.doc.id === left.id)!);
+      assert.equal(row.contextValue, 'unscored.marked', 'Clear relevance applies to it');
+      assert.ok((row.tooltip as vscode.MarkdownString).value.replace(/\\(.)/g, '$1').includes('**Relevance ★3** Perfect (3)'));
+      // The input order is every document's; the reranked order is the tree's: the scored by rank, then the rest in fused order.
+      const ids = (list: { id: string | number }[]) => list.map((d) => String(d.id));
+      const all = [...capped.documents, ...capped.unscored].sort((a, b) => a.originalRank - b.originalRank);
+      const judged = new Map([[String(left.id), 3], [String(best.id), 1]]);
+      const want = {
+        input: queryMetrics(ids(all), judged, 10),
+        reranked: queryMetrics([...ids([...capped.documents].sort((a, b) => a.rank - b.rank)), ...ids(capped.unscored)], judged, 10),
+      };
+      assert.ok(description.startsWith(`${part(want)} · `), description);
+
+      await clear(left.id);
+      assert.equal(await readText(LABELS), `${HEADER}${qid}\t${best.id}\t1\n`);
+      assert.deepEqual((await shown()).marks.get(String(left.id)), []);
+    } finally {
+      await config().update('maxDocuments', undefined, vscode.ConfigurationTarget.Global);
+      await rm(LABELS.fsPath, { force: true });
+    }
   });
 
   it('reads labels from a field of the results (rerankLens.labelField), and says when a value is not a label', async () => {

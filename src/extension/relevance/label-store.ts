@@ -6,6 +6,7 @@ import { readLabelsFile } from '../../core/eval/qrels-file';
 import type { Qrels } from '../../core/eval/qrels';
 import { queryIdFor, type LabelLayer, type QueryId } from '../../core/eval/query-labels';
 import { isInputError } from '../../core/errors';
+import type { RankedDocument } from '../../core/rerank';
 import { readConfig, SECTION } from '../config';
 import type { StoredEvaluation } from '../evaluate/report-panel';
 import type { RerankSession } from '../session';
@@ -121,7 +122,7 @@ export class RelevanceLabels implements vscode.Disposable {
     const problems: string[] = [];
     if (config.labelField) {
       try {
-        layers.push({ source: config.labelField, judged: labelsToJudgments(session.documents, config.labelField, session.fileNames.join(' + ')) });
+        layers.push({ source: config.labelField, judged: labelsToJudgments([...session.documents, ...session.unscored], config.labelField, session.fileNames.join(' + ')) });
       } catch (err) {
         problems.push(err instanceof Error ? err.message : String(err));
       }
@@ -138,7 +139,7 @@ export class RelevanceLabels implements vscode.Disposable {
       layers.push({ source: own, judged: this.own.qrels.get(queryId.id) });
       if (this.own.problem) problems.push(this.own.problem);
     }
-    return treeLabels(session.documents, { queryId, layers, own: own ?? '', k: config['eval.k'], cut: session.topK, problems });
+    return treeLabels(listedOrder(session), { queryId, layers, own: own ?? '', k: config['eval.k'], cut: session.topK, problems });
   }
 
   /** The qrels of the evaluation a session's query belongs to, if it belongs to one. */
@@ -185,4 +186,14 @@ export class RelevanceLabels implements vscode.Disposable {
     for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }
+}
+
+/**
+ * Every listed document with its position in the tree: the reranked ones by rank, then the ones past
+ * rerankLens.maxDocuments in their fused order. The metrics compare this with the whole input order, so
+ * a relevant document left unscored counts where the tree shows it (not as missing).
+ */
+export function listedOrder(session: Pick<RerankSession, 'documents' | 'unscored'>): Pick<RankedDocument, 'id' | 'rank' | 'originalRank'>[] {
+  const scored = session.documents.length;
+  return [...session.documents, ...session.unscored.map((d, i) => ({ id: d.id, originalRank: d.originalRank, rank: scored + i + 1 }))];
 }

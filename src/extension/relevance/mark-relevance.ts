@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { clearQrelsJudgment, updateQrelsFile } from '../../core/eval/qrels-file';
 import { isInputError } from '../../core/errors';
-import type { RankedDocument } from '../../core/rerank';
+import type { RankedDocument, UnscoredDocument } from '../../core/rerank';
 import { SECTION } from '../config';
 import type { StoredEvaluation } from '../evaluate/report-panel';
 import { firstWords } from '../labels';
@@ -16,6 +16,9 @@ export interface RelevanceDeps {
   log: vscode.LogOutputChannel;
   evaluation: () => StoredEvaluation | undefined;
 }
+
+/** A row that can be judged: a reranked document, or one listed unscored past rerankLens.maxDocuments. */
+export type LabelledDocument = RankedDocument | UnscoredDocument;
 
 /** Arguments for running the commands without the tree (keybindings give `{ grade }`, tests and links `{ id, grade }`). */
 export interface MarkArgs {
@@ -40,7 +43,7 @@ export interface Marked {
  * "Mark relevance": asks the grade (unless given) and writes it to the labels file under the query's id,
  * never into an input file. The tree shows the new label and metrics as soon as the file is written.
  */
-export async function markRelevance(deps: RelevanceDeps, session: RerankSession, doc: RankedDocument, given?: number): Promise<Marked | undefined> {
+export async function markRelevance(deps: RelevanceDeps, session: RerankSession, doc: LabelledDocument, given?: number): Promise<Marked | undefined> {
   const file = writableFile(deps, session);
   if (!file) return undefined;
   const queryId = deps.labels.queryIdOf(session).id;
@@ -61,7 +64,7 @@ export async function markRelevance(deps: RelevanceDeps, session: RerankSession,
 }
 
 /** "Clear relevance": removes the document's mark from the labels file (labels from other places stay). */
-export async function clearRelevance(deps: RelevanceDeps, session: RerankSession, doc: RankedDocument): Promise<Marked | undefined> {
+export async function clearRelevance(deps: RelevanceDeps, session: RerankSession, doc: LabelledDocument): Promise<Marked | undefined> {
   const file = writableFile(deps, session);
   if (!file) return undefined;
   const queryId = deps.labels.queryIdOf(session).id;
@@ -136,7 +139,7 @@ type GradeItem = { grade: number | 'clear' } & vscode.QuickPickItem;
 const ICONS = ['circle-slash', 'check', 'pass', 'star-full'];
 
 /** A quick pick of the grades 0–3; typing a digit picks that grade at once. */
-function pickGrade(doc: RankedDocument, current: number | undefined, canClear: boolean): Promise<number | 'clear' | undefined> {
+function pickGrade(doc: LabelledDocument, current: number | undefined, canClear: boolean): Promise<number | 'clear' | undefined> {
   const items: GradeItem[] = GRADES.map(({ grade, name }) => ({
     label: `${grade}  ${name}`,
     description: `${gradeMark(grade)}${grade === current ? ' · current' : ''}`,
@@ -145,7 +148,7 @@ function pickGrade(doc: RankedDocument, current: number | undefined, canClear: b
   }));
   if (canClear) items.push({ label: 'Clear relevance', description: 'remove this label from the labels file', iconPath: new vscode.ThemeIcon('clear-all'), grade: 'clear' });
   const pick = vscode.window.createQuickPick<GradeItem>();
-  pick.title = `Mark relevance: #${doc.rank} ${firstWords(doc.text, 50)}`;
+  pick.title = `Mark relevance: ${'rank' in doc ? `#${doc.rank}` : `not reranked (fused #${doc.fusedRank})`} ${firstWords(doc.text, 50)}`;
   pick.placeholder = 'Type 0–3, or pick a grade';
   pick.items = items;
   const active = items.find((i) => i.grade === current);
