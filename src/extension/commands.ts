@@ -17,6 +17,8 @@ export const Commands = {
   evaluate: 'rerankLens.evaluate',
   exportEvaluation: 'rerankLens.exportEvaluation',
   openEvaluationQuery: 'rerankLens.openEvaluationQuery',
+  markRelevance: 'rerankLens.markRelevance',
+  clearRelevance: 'rerankLens.clearRelevance',
   pickChatModel: 'rerankLens.pickChatModel',
   chooseReranker: 'rerankLens.chooseReranker',
   cancelRerank: 'rerankLens.cancelRerank',
@@ -30,3 +32,5 @@ export const PARTICIPANT_ID = 'rerankLens.chat';
 export const HAS_RESULTS = 'rerankLens.hasResults';
 /** True while the tree lists an original order (the view-title toggle shows "Show reranked order"). */
 export const ORIGINAL_ORDER = 'rerankLens.originalOrder';
+/** True while the tree's selection is a document (or one of its rows): keys 0–3 mark its relevance. */
+export const DOCUMENT_SELECTED = 'rerankLens.documentSelected';

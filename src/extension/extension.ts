@@ -10,7 +10,7 @@ import { registerChatParticipant } from './chat/participant';
 import { chooseReranker, type RerankerChoice } from './choose-reranker';
 import { ChunkDocuments, CHUNK_SCHEME, chunkContext } from './chunks';
 import { ChunkView } from './chunk-view';
-import { Commands, HAS_RESULTS, ORIGINAL_ORDER, VIEW_ID } from './commands';
+import { Commands, DOCUMENT_SELECTED, HAS_RESULTS, ORIGINAL_ORDER, VIEW_ID } from './commands';
 import { readConfig, SECTION } from './config';
 import { CurrentFiles } from './current-files';
 import { RerankEngine } from './engine';
@@ -21,6 +21,8 @@ import { exportResults } from './export-results';
 import { revealSource } from './open-source';
 import { describeOrder, RERANKED, type OrderView } from './order';
 import { pickOriginalOrder } from './order-picker';
+import { RelevanceLabels } from './relevance/label-store';
+import { clearRelevance, isMarkArgs, markRelevance, type LabelledDocument, type MarkArgs } from './relevance/mark-relevance';
 import { cancelRunning } from './progress';
 import { rerankCommand, type RerankArgs } from './rerank-command';
 import { RowDecorations } from './row-decorations';
@@ -38,6 +40,8 @@ export interface RerankLensApi {
   /** Whether a rerank runs and how far it got (the chat participant's and the command's alike). */
   engine: Pick<RerankEngine, 'busy' | 'progress'>;
   chunkView: ChunkView;
+  /** The relevance labels the tree shows (tests compare their metrics with an independent computation). */
+  labels: Pick<RelevanceLabels, 'viewFor' | 'fileFor' | 'queryIdOf' | 'onDidChange'>;
   /** Where the extension writes (its log and global storage): lets tests prove no secret lands there. */
   storage: { logUri: vscode.Uri; globalStorageUri: vscode.Uri };
 }
@@ -45,8 +49,19 @@ export interface RerankLensApi {
 export function activate(context: vscode.ExtensionContext): RerankLensApi {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Rerank Lens', { log: true });
-  const tree = new ResultsTree();
+  const report = new ReportPanel(context);
+  const labels = new RelevanceLabels(() => report.current, log);
+  const tree = new ResultsTree((session) => labels.viewFor(session));
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  context.subscriptions.push(
+    labels,
+    labels.onDidChange(() => tree.refreshLabels()),
+    // Keys 0–3 mark the selected document (package.json keybindings).
+    view.onDidChangeSelection((e) => {
+      const kind = e.selection[0]?.kind;
+      void vscode.commands.executeCommand('setContext', DOCUMENT_SELECTED, kind === 'document' || kind === 'field' || kind === 'source' || kind === 'unscored');
+    }),
+  );
   const chunks = new ChunkDocuments();
   const chunkView = new ChunkView(chunks);
   const status = new StatusItem();
@@ -71,6 +86,7 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
   const show = (session: RerankSession, focus = true) => {
     chunks.reset();
     tree.show(session);
+    void labels.load(session);
     files.set(session.files);
     showOrder(); // a file that is no longer reranked falls back to the merged order
     void vscode.commands.executeCommand('setContext', HAS_RESULTS, true);
@@ -142,7 +158,6 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
     }),
   );
 
-  const report = new ReportPanel(context);
   const evalDeps = { ...deps, report };
   context.subscriptions.push(
     report,
@@ -170,6 +185,25 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
     }
     return run(session);
   };
+  /** The document "Mark relevance" applies to, in the current results: given by id, by node or chunk URI, else the selection. */
+  const relevanceTarget = (first?: ResultNode | vscode.Uri | MarkArgs): { session: RerankSession; doc: LabelledDocument } | undefined =>
+    withSession((session) => {
+      const picked = isMarkArgs(first)
+        ? first.id !== undefined
+          ? { id: first.id }
+          : target()?.doc
+        : target(first)?.doc;
+      // A document past rerankLens.maxDocuments is listed (unscored) and can be judged like the others.
+      const doc = picked && [...session.documents, ...session.unscored].find((d) => String(d.id) === String(picked.id));
+      if (!doc) {
+        void vscode.window.showInformationMessage(
+          picked ? `Rerank Lens: document ${String(picked.id)} is not in the current results.` : 'Rerank Lens: select a document in the Reranked Results view first.',
+        );
+        return undefined;
+      }
+      return { session, doc };
+    });
+  const relevanceDeps = { labels, log, evaluation: () => report.current };
 
   const handlers: Record<(typeof Commands)[keyof typeof Commands], (...args: never[]) => unknown> = {
     [Commands.rerank]: (first?: vscode.Uri | RerankArgs, all?: vscode.Uri[]) =>
@@ -223,6 +257,16 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
     [Commands.exportEvaluation]: (format?: ExportFormat, target?: vscode.Uri) =>
       exportEvaluation(report.current, format === 'json' ? 'json' : 'markdown', target instanceof vscode.Uri ? target : undefined),
     [Commands.openEvaluationQuery]: (queryId?: string) => (typeof queryId === 'string' ? openEvaluationQuery(evalDeps, queryId) : undefined),
+    // A tree node (menus), the chunk editor's URI (its title), or `{ id?, grade? }` (keys 0–3, other extensions, tests).
+    [Commands.markRelevance]: (first?: ResultNode | vscode.Uri | MarkArgs, second?: unknown) => {
+      const t = relevanceTarget(first);
+      const grade = isMarkArgs(first) ? first.grade : typeof second === 'number' ? second : undefined;
+      return t && markRelevance(relevanceDeps, t.session, t.doc, grade);
+    },
+    [Commands.clearRelevance]: (first?: ResultNode | vscode.Uri | MarkArgs) => {
+      const t = relevanceTarget(first);
+      return t && clearRelevance(relevanceDeps, t.session, t.doc);
+    },
     [Commands.pickChatModel]: (given?: { vendor?: string; id?: string }) => pickChatModel(models, given),
     [Commands.cancelRerank]: () => cancelRunning(),
     [Commands.chooseReranker]: async (choice?: RerankerChoice) => {
@@ -248,7 +292,7 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
   }
 
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms`);
-  return { current: () => tree.current, tree, panel, engine, chunkView, report, storage: { logUri: context.logUri, globalStorageUri: context.globalStorageUri } };
+  return { current: () => tree.current, tree, panel, engine, chunkView, report, labels, storage: { logUri: context.logUri, globalStorageUri: context.globalStorageUri } };
 }
 
 /** "Choose Chat Model": the vscode.lm model Ask uses; says so when Ask is set to the OpenAI-compatible API. */

@@ -19,6 +19,8 @@ export interface RerankSession {
   fileNames: string[];
   /** What each file was read as, in merge order (the query row's tooltip). */
   reads: FileRead[];
+  /** A query opened from the evaluation report: its id there and the qrels it was judged by (labels in the tree). */
+  evaluation?: { queryId: string; qrels: { path: string; name: string } };
   /** For multi-query files: the result set reranked ("Rerank again" keeps it). */
   resultSet?: { index: number; of: number; label: string };
   documents: RankedDocument[];

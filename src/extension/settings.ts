@@ -4,6 +4,7 @@
  * `contributes.configuration`. Pure data (no `vscode`), so that test runs in plain Node.
  */
 import { DEFAULT_SYSTEM_PROMPT } from '../core/ask/prompt';
+import { DEFAULT_QRELS_PATH } from '../core/eval/qrels-file';
 import type { FieldMapping } from '../core/formats/options';
 import { DEFAULT_MAX_MB, LARGEST_MAX_MB } from '../core/read-results';
 import { RERANKER_KINDS, type RerankerKind } from '../core/rerankers/reranker';
@@ -80,6 +81,8 @@ export const SETTINGS = {
   maxDocuments: optionalNumber(1, Number.MAX_SAFE_INTEGER, true),
   'eval.k': integer(10, 1, 1000),
   'eval.topN': integer(100, 1, 10000),
+  qrelsFile: text(DEFAULT_QRELS_PATH),
+  labelField: optionalText,
   'ask.provider': choice<AskProvider>(ASK_PROVIDERS, 'openai'),
   'ask.baseURL': { ...text(OPENAI_BASE_URL), userOnly: true },
   'ask.model': text('gpt-4.1-mini'),

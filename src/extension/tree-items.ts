@@ -62,9 +62,9 @@ export function queryItem(session: RerankSession, rows: RowContext, view: OrderV
   return item;
 }
 
-/** A document past rerankLens.maxDocuments: its fused rank and text, no score, nothing to expand. */
-export function unscoredItem(doc: UnscoredDocument, rows: RowContext): vscode.TreeItem {
-  const item = new vscode.TreeItem(rowLabel({ lead: ['—', `#${doc.fusedRank}`], badges: provenanceBadges(doc, rows.provenance), marks: [], text: rowText(doc, undefined) }));
+/** A document past rerankLens.maxDocuments: its fused rank and text (and its relevance `marks`), no score, nothing to expand. */
+export function unscoredItem(doc: UnscoredDocument, rows: RowContext, marks: string[] = []): vscode.TreeItem {
+  const item = new vscode.TreeItem(rowLabel({ lead: ['—', `#${doc.fusedRank}`], badges: provenanceBadges(doc, rows.provenance), marks, text: rowText(doc, undefined) }));
   item.id = `unscored:${String(doc.id)}`;
   item.iconPath = new vscode.ThemeIcon('circle-outline', new vscode.ThemeColor('disabledForeground'));
   item.contextValue = 'unscored';

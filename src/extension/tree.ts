@@ -6,6 +6,8 @@ import { provenance, provenanceBadges, provenanceWords, type Provenance } from '
 import { Commands } from './commands';
 import { distinctTitles, escapeMarkdown, firstWords } from './labels';
 import { keepOrder, ordered, positionBefore, RERANKED, type OrderView } from './order';
+import type { TreeLabels } from './relevance/label-view';
+import { labelDocumentItem, labelQueryItem, relevanceMarks } from './relevance/tree-labels';
 import { rowUri } from './row-decorations';
 import { originalLead, rerankedLead, rowLabel, rowText, scoreColumn } from './rows';
 import type { RerankSession } from './session';
@@ -45,6 +47,10 @@ export class ResultsTree implements vscode.TreeDataProvider<ResultNode>, vscode.
   private view: OrderView = RERANKED;
   private rows: RowContext | undefined;
   private documentNodes = new Map<RankedDocument, Extract<ResultNode, { kind: 'document' }>>();
+  private labels: TreeLabels | undefined;
+
+  /** `labelsFor`: the relevance labels of a session, from what is already loaded (no I/O). */
+  constructor(private readonly labelsFor?: (session: RerankSession) => TreeLabels | undefined) {}
 
   get current(): RerankSession | undefined {
     return this.finished;
@@ -88,6 +94,14 @@ export class ResultsTree implements vscode.TreeDataProvider<ResultNode>, vscode.
     this.documentNodes = new Map(
       (session?.documents ?? []).map((doc) => [doc, { kind: 'document', doc, top: standing(doc, cut) === 'top' }]),
     );
+    this.labels = session && this.labelsFor?.(session);
+    this.changed.fire(undefined);
+  }
+
+  /** Labels or their settings changed: the rows' badges and the query's metrics follow at once. */
+  refreshLabels(): void {
+    if (!this.session) return;
+    this.labels = this.labelsFor?.(this.session);
     this.changed.fire(undefined);
   }
 
@@ -166,12 +180,18 @@ export class ResultsTree implements vscode.TreeDataProvider<ResultNode>, vscode.
 
   getTreeItem(node: ResultNode): vscode.TreeItem {
     switch (node.kind) {
-      case 'query':
-        return queryItem(node.session, this.rows!, this.view);
+      case 'query': {
+        const item = queryItem(node.session, this.rows!, this.view);
+        labelQueryItem(item, node.session.query, this.labels);
+        return item;
+      }
       case 'document':
         return this.documentItem(node.doc);
-      case 'unscored':
-        return unscoredItem(node.doc, this.rows!);
+      case 'unscored': {
+        const item = unscoredItem(node.doc, this.rows!, relevanceMarks(node.doc.id, this.labels));
+        labelDocumentItem(item, node.doc.id, this.labels);
+        return item;
+      }
       case 'divider':
         return this.dividerItem(node.reason, node.count);
       case 'field': {
@@ -220,7 +240,7 @@ export class ResultsTree implements vscode.TreeDataProvider<ResultNode>, vscode.
     const rows = this.rows!;
     const where = standing(doc, rows.cut);
     const lead = this.view.kind === 'reranked' ? rerankedLead(doc, rows.score) : originalLead(doc, positionBefore(doc, this.view), rows.score);
-    const label = rowLabel({ lead, badges: provenanceBadges(doc, rows.provenance), marks: conflictMarks(doc), text: rowText(doc, rows.titles?.get(doc)) });
+    const label = rowLabel({ lead, badges: provenanceBadges(doc, rows.provenance), marks: [...relevanceMarks(doc.id, this.labels), ...conflictMarks(doc)], text: rowText(doc, rows.titles?.get(doc)) });
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `doc:${String(doc.id)}`;
     item.iconPath = STANDING_ICONS[where]();
@@ -236,6 +256,7 @@ export class ResultsTree implements vscode.TreeDataProvider<ResultNode>, vscode.
     };
     item.command = { command: Commands.openChunk, title: 'Open chunk', arguments: [this.documentNodes.get(doc)] };
     markConflict(item, doc);
+    labelDocumentItem(item, doc.id, this.labels);
     return item;
   }
 }

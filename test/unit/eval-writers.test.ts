@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { updateQrelsFile } from '../../src/core/eval/qrels-file';
+import { clearQrelsJudgment, readLabelsFile, updateQrelsFile } from '../../src/core/eval/qrels-file';
 import { parseQrels } from '../../src/core/eval/qrels';
 import { parseTrecRun } from '../../src/core/eval/run';
-import { formatBeirQrels, formatTrecRun, setQrelsGrade } from '../../src/core/eval/writers';
+import { formatBeirQrels, formatTrecRun, hasNoJudgments, removeQrelsGrade, setQrelsGrade } from '../../src/core/eval/writers';
 
 describe('eval: TREC run writer', () => {
   it('writes lines in trec_eval order with matching ranks, and reads back the same', () => {
@@ -76,6 +76,27 @@ describe('eval: qrels writer and updater', () => {
   });
 });
 
+describe('eval: clearing a judgment', () => {
+  it('removes every line of the pair and keeps every other byte, the header included', () => {
+    const before = 'query-id\tcorpus-id\tscore\r\nq1\td1\t1\r\nq1\td2\t0\r\nq2\td1\t2\r\nq1\td1\t3\r\n';
+    assert.equal(removeQrelsGrade(before, 'q.tsv', { queryId: 'q1', docId: 'd1' }), 'query-id\tcorpus-id\tscore\r\nq1\td2\t0\r\nq2\td1\t2\r\n');
+    assert.equal(removeQrelsGrade(before, 'q.tsv', { queryId: 'q3', docId: 'd1' }), before, 'not judged: unchanged');
+    assert.equal(removeQrelsGrade('q1 0 d1 1\nq1 0 d2 2\n', 'q.txt', { queryId: 'q1', docId: 'd2' }), 'q1 0 d1 1\n', 'TREC');
+    assert.equal(removeQrelsGrade('\ufeffq1\td1\t1\nq1\td2\t1\n', 'q.tsv', { queryId: 'q1', docId: 'd1' }), '\ufeffq1\td2\t1\n', 'the BOM stays');
+  });
+
+  it('leaves the header when the last label goes, and a header alone takes new labels (BEIR)', () => {
+    const cleared = removeQrelsGrade('query-id\tcorpus-id\tscore\nq1\td1\t1\n', 'q.tsv', { queryId: 'q1', docId: 'd1' });
+    assert.equal(cleared, 'query-id\tcorpus-id\tscore\n');
+    assert.ok(hasNoJudgments(cleared) && hasNoJudgments('') && hasNoJudgments('\n\n') && !hasNoJudgments('q1\td1\t1\n'));
+    assert.equal(setQrelsGrade(cleared, 'q.tsv', { queryId: 'q 2', docId: 'd1', grade: 2 }), 'query-id\tcorpus-id\tscore\nq 2\td1\t2\n');
+  });
+
+  it('refuses JSON qrels as the update does', () => {
+    assert.throws(() => removeQrelsGrade('{"q1": {"d1": 1}}', 'q.json', { queryId: 'q1', docId: 'd1' }), { code: 'wrong-format' });
+  });
+});
+
 describe('eval: qrels file updates', () => {
   it('creates the file and its folder, then keeps every one of many quick updates', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'rl-labels-'));
@@ -97,5 +118,22 @@ describe('eval: qrels file updates', () => {
     await writeFile(path, '{"q1": {"d1": 1}}');
     await assert.rejects(updateQrelsFile(path, { queryId: 'q1', docId: 'd1', grade: 0 }, 'qrels.json'), { code: 'wrong-format' });
     assert.equal(await readFile(path, 'utf8'), '{"q1": {"d1": 1}}');
+  });
+
+  it('clears in the same queue as the updates, never creates a missing file, and reads a cleared file as no labels', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rl-labels-'));
+    const path = join(dir, 'qrels.tsv');
+    assert.equal(await clearQrelsJudgment(path, { queryId: 'q1', docId: 'd1' }), false);
+    await assert.rejects(readFile(path), { code: 'ENOENT' });
+    assert.deepEqual((await readLabelsFile(path)).qrels, new Map(), 'a missing labels file holds no labels');
+    const updates = [updateQrelsFile(path, { queryId: 'q1', docId: 'd1', grade: 2 }), clearQrelsJudgment(path, { queryId: 'q1', docId: 'd1' }), updateQrelsFile(path, { queryId: 'q1', docId: 'd2', grade: 1 })];
+    await Promise.all(updates);
+    assert.equal(await updates[1], true);
+    assert.equal(await readFile(path, 'utf8'), 'query-id\tcorpus-id\tscore\nq1\td2\t1\n');
+    await clearQrelsJudgment(path, { queryId: 'q1', docId: 'd2' });
+    assert.equal(await readFile(path, 'utf8'), 'query-id\tcorpus-id\tscore\n');
+    assert.deepEqual((await readLabelsFile(path)).qrels, new Map());
+    await writeFile(path, 'q1\td1\tmaybe\n');
+    await assert.rejects(readLabelsFile(path, 'qrels.tsv'), { message: /^qrels\.tsv:1: / });
   });
 });

@@ -1,4 +1,5 @@
 import { InputError } from '../errors';
+import { splitLines } from './lines';
 import { isBeirHeader, parseQrels, splitFields, type Qrels } from './qrels';
 import { compareTrecEval } from './run';
 
@@ -56,41 +57,86 @@ export function setQrelsGrade(text: string, file: string, judgment: Judgment): s
   if (!Number.isSafeInteger(grade) || grade < 0) throw new RangeError(`A grade is an integer ≥ 0, got ${grade}.`);
   if (text.trim() === '') return `${BEIR_QRELS_HEADER}\n${beirLine(judgment)}\n`;
 
-  const { format } = parseQrels(text, file);
-  if (format === 'json') {
-    throw new InputError('wrong-format', `${file} holds JSON qrels, which Rerank Lens does not rewrite. Choose a .tsv qrels file for labels.`, file);
-  }
-  const trec = format === 'trec';
+  const trec = editableFormat(text, file) === 'trec';
   if (trec) {
     checkToken(queryId, 'query id', /\s/);
     checkToken(docId, 'document id', /\s/);
   }
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const lines = text.split(/(?<=\n)/);
   let replaced = false;
   const kept: string[] = [];
-  lines.forEach((raw, i) => {
-    const bom = i === 0 && raw.startsWith('\ufeff') ? '\ufeff' : '';
-    const body = raw.slice(bom.length).replace(/\r?\n$/, '');
-    const fields = splitFields(body);
-    const header = i === 0 && !trec && isBeirHeader(fields);
-    const [qid, did] = trec ? [fields[0], fields[2]] : [fields[0], fields[1]];
-    if (header || qid !== queryId || did !== docId) {
+  for (const { raw, bom, body, fields, judges } of qrelsLines(text, trec, judgment)) {
+    if (!judges) {
       kept.push(raw);
-      return;
+      continue;
     }
-    if (replaced) return;
+    if (replaced) continue;
     replaced = true;
     const sep = body.includes('\t') ? '\t' : ' ';
-    const updated = trec ? [qid, fields[1], did, String(grade)].join(sep) : [qid, did, String(grade)].join(sep);
+    const updated = trec ? [fields[0], fields[1], fields[2], String(grade)].join(sep) : [fields[0], fields[1], String(grade)].join(sep);
     kept.push(bom + updated + raw.slice(bom.length + body.length));
-  });
+  }
   if (!replaced) {
     const last = kept.length ? kept[kept.length - 1] : '';
     if (last !== '' && !last.endsWith('\n')) kept[kept.length - 1] = last + eol;
     kept.push((trec ? `${queryId} 0 ${docId} ${grade}` : beirLine(judgment)) + eol);
   }
   return kept.join('');
+}
+
+/**
+ * Removes the judgment of one query–document pair from the text of a BEIR or TREC qrels file (every line
+ * that judges it), keeping every other line byte for byte, the BEIR header included. Returns the text
+ * unchanged when the pair is not judged there.
+ */
+export function removeQrelsGrade(text: string, file: string, pair: Omit<Judgment, 'grade'>): string {
+  if (text.trim() === '') return text;
+  const trec = editableFormat(text, file) === 'trec';
+  const kept: string[] = [];
+  for (const { raw, bom, judges } of qrelsLines(text, trec, pair)) {
+    if (!judges) kept.push(raw);
+    else if (bom) kept.push(bom); // a BOM on a removed first line stays at the start of the file
+  }
+  return kept.join('');
+}
+
+/** Whether a qrels text holds nothing but blank lines and perhaps the BEIR header (what clearing every label leaves). */
+export function hasNoJudgments(text: string): boolean {
+  const lines = [...splitLines(text)].filter((l) => l.text.trim() !== '');
+  return lines.length === 0 || (lines.length === 1 && lines[0].line === 1 && isBeirHeader(splitFields(lines[0].text)));
+}
+
+/** The format of a qrels text Rerank Lens may rewrite: BEIR (also a header alone) or TREC; JSON is refused. */
+function editableFormat(text: string, file: string): 'trec' | 'beir' {
+  if (hasNoJudgments(text)) return 'beir';
+  const { format } = parseQrels(text, file);
+  if (format === 'json') {
+    throw new InputError('wrong-format', `${file} holds JSON qrels, which Rerank Lens does not rewrite. Choose a .tsv qrels file for labels.`, file);
+  }
+  return format;
+}
+
+interface QrelsLine {
+  /** The line as written, with its line ending. */
+  raw: string;
+  bom: string;
+  /** The line without BOM and line ending. */
+  body: string;
+  fields: string[];
+  /** Whether this line judges the given pair (never the BEIR header). */
+  judges: boolean;
+}
+
+function* qrelsLines(text: string, trec: boolean, pair: Omit<Judgment, 'grade'>): Generator<QrelsLine> {
+  const lines = text.split(/(?<=\n)/);
+  for (const [i, raw] of lines.entries()) {
+    const bom = i === 0 && raw.startsWith('\ufeff') ? '\ufeff' : '';
+    const body = raw.slice(bom.length).replace(/\r?\n$/, '');
+    const fields = splitFields(body);
+    const header = i === 0 && !trec && isBeirHeader(fields);
+    const [qid, did] = trec ? [fields[0], fields[2]] : [fields[0], fields[1]];
+    yield { raw, bom, body, fields, judges: !header && qid === pair.queryId && did === pair.docId };
+  }
 }
 
 function beirLine({ queryId, docId, grade }: Judgment): string {

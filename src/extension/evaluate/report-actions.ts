@@ -56,6 +56,7 @@ export async function openEvaluationQuery(deps: EvaluateDeps, queryId: string): 
           files: files.runs.map((r) => vscode.Uri.file(r.path)),
           fileNames: files.runs.map((r) => r.name),
           reads: files.runs.map((r) => ({ file: r.name, shape: `evaluation run (query ${queryId})`, sets: [documents.length], selected: 0 })),
+          evaluation: { queryId, qrels: files.qrels },
           documents: rankByScore(documents, result.scores, result.scoreKind),
           topK: config.topK,
           threshold: { minScore: config.minScore, minProbability: config.minProbability, scoreKind: result.scoreKind },
