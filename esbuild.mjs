@@ -44,7 +44,7 @@ const builds = [
 
 // The webview may only load from dist/webview (its localResourceRoots): put its styles and icons there.
 mkdirSync('dist/webview', { recursive: true });
-for (const css of ['answer.css', 'report.css']) copyFileSync(`media/${css}`, `dist/webview/${css}`);
+for (const css of ['base.css', 'answer.css', 'report.css']) copyFileSync(`media/${css}`, `dist/webview/${css}`);
 for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/webview/${file}`);
 
 // `--tests`: the extension-host integration suites, loaded by VS Code from out/test/<suite>: `integration`

@@ -1,23 +1,34 @@
 /**
  * The data of an evaluation as it crosses boundaries: from the worker to the extension host (the
  * `evaluate` and `rerankQuery` worker methods) and from the host to the report webview. Plain JSON-able
- * shapes; the core's `EvaluationReport` is structurally an `EvalReport`.
+ * shapes; the core's evaluation (src/core/eval/evaluate.ts) builds an `EvalReport` directly.
  */
 
 /** Metric key (`ndcg@10`, `mrr@10`, `recall@10`, `precision@10`, `hit_rate@10`, `map`) → value. */
 export type KeyedMetrics = Record<string, number>;
 
-/** The `--json` shape of `rerank-lens eval`, plus `rrfK` and per-source means. */
+export interface QueryEvaluation {
+  id: string;
+  input: KeyedMetrics;
+  rrf: KeyedMetrics | null;
+  reranked: KeyedMetrics | null;
+}
+
+/** The `--json` shape of `rerank-lens eval`, plus `rrfK` and the per-source means for the editor's table. */
 export interface EvalReport {
+  /** How many queries were evaluated (those with at least one relevant judgment). */
   queries: number;
+  /** Queries met in a source, the reranked map or the qrels without any relevant judgment. */
   skipped: string[];
   k: number;
+  /** The merged input (first-appearance order over the sources): the single source when there is one. */
   input: KeyedMetrics;
+  /** Reciprocal Rank Fusion of the sources; null with a single source (RRF of one list is that list). */
   rrf: KeyedMetrics | null;
   reranked: KeyedMetrics | null;
   rrfK: number;
   sources: { name: string; metrics: KeyedMetrics }[];
-  perQuery: { id: string; input: KeyedMetrics; rrf: KeyedMetrics | null; reranked: KeyedMetrics | null }[];
+  perQuery: QueryEvaluation[];
 }
 
 /** A file of the evaluation: its path, and the name messages and reports use for it. */

@@ -16,7 +16,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
 import { GAP } from '../../src/extension/rows.ts';
 import { DEFAULT_REPLY, startOpenAIServer } from '../support/openai-server.ts';
 import {
@@ -30,16 +29,15 @@ import {
   ROW,
   assert,
   assertEqual,
-  createCleanup,
-  createRun,
   installPackagedExtension,
   openWorkbench,
   readFilePick,
   readTree,
-  requireCodeServer,
   runCommand,
   sampleWorkspace,
+  startE2e,
   waitForResults,
+  webviewFrame,
   widenSideBar,
 } from './helpers.mjs';
 
@@ -95,23 +93,13 @@ const HOSTILE_REPLY = [
   'The end [2].',
 ].join('\n\n');
 
-const { values: opts } = parseArgs({
-  options: {
-    vsix: { type: 'string', default: process.env.RERANK_LENS_E2E_VSIX },
-    verbose: { type: 'boolean', default: process.env.RERANK_LENS_VERBOSE === '1' },
-  },
-});
-
 /** @type {import('playwright-core').Page | undefined} */
 let page;
-const run = createRun({ failureScreenshot: FAILURE_SCREENSHOT, page: () => page });
-const { check } = run;
-requireCodeServer(run);
-const resources = createCleanup();
+const { opts, run, check, resources } = startE2e({ failureScreenshot: FAILURE_SCREENSHOT, page: () => page });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** The answer panel's content document (VS Code nests it: webview host iframe › active-frame). */
-const webview = () => page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+/** The answer panel's content document. */
+const webview = () => webviewFrame(page);
 const turns = () => webview().locator('section.turn');
 
 /** The answer as shown: `.answer`'s text without the "Waiting for the model…" placeholder, trimmed. */
@@ -194,7 +182,6 @@ async function allFrameContents() {
 }
 
 console.log('e2e: Rerank Lens Ask in code-server + Chromium');
-mkdirSync(RESULTS_DIR, { recursive: true });
 /** Calls of the __e2ePwned binding, "pwned-exec" messages and CSP violations, from any frame. */
 const alarms = [];
 let openai;

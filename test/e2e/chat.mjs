@@ -12,7 +12,6 @@
 // check fails. The fake's replies come from a script file, its requests are read from a record file.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
 import { FAKE_LM_ID, FAKE_LM_VENDOR, fakeLanguageModelVsix } from '../support/test-extensions.mjs';
 import {
   FILES,
@@ -23,23 +22,14 @@ import {
   activeEditorText,
   assert,
   assertEqual,
-  createCleanup,
-  createRun,
   installPackagedExtension,
   openWorkbench,
   readFilePick,
   readTree,
-  requireCodeServer,
   sampleWorkspace,
+  startE2e,
   waitForResults,
 } from './helpers.mjs';
-
-const { values: opts } = parseArgs({
-  options: {
-    vsix: { type: 'string', default: process.env.RERANK_LENS_E2E_VSIX },
-    verbose: { type: 'boolean', default: process.env.RERANK_LENS_VERBOSE === '1' },
-  },
-});
 
 const SCREENSHOT = join(RESULTS_DIR, 'chat-answer.png');
 const FAILURE_SCREENSHOT = join(RESULTS_DIR, 'chat-failure.png');
@@ -68,11 +58,7 @@ function contextDocuments(message) {
 const flat = (text) => text.replace(/\s+/g, ' ').trim();
 
 let page;
-const run = createRun({ failureScreenshot: FAILURE_SCREENSHOT, page: () => page });
-const { check } = run;
-requireCodeServer(run, 'lm');
-const resources = createCleanup();
-mkdirSync(RESULTS_DIR, { recursive: true });
+const { opts, run, check, resources } = startE2e({ failureScreenshot: FAILURE_SCREENSHOT, page: () => page, target: 'lm' });
 
 const workspace = sampleWorkspace(resources);
 const work = join(workspace, '..', `${workspace.split('/').pop()}-fake-lm`);

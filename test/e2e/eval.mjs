@@ -10,10 +10,8 @@
 //
 // Screenshots go to test-results/: eval-report.png (the default light theme), eval-report-dark.png, eval-report-hc.png,
 // eval-tree.png (the clicked query in the tree), eval-failure.png when a check fails.
-import { execFile } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parseArgs, promisify } from 'node:util';
 import {
   QUICK_INPUT,
   RESULTS_DIR,
@@ -21,14 +19,14 @@ import {
   VIEW,
   assert,
   assertEqual,
-  createCleanup,
-  createRun,
   installPackagedExtension,
   openWorkbench,
-  requireCodeServer,
   runCommand,
+  runPackagedCli,
   sampleWorkspace,
+  startE2e,
   waitForResults,
+  webviewFrame,
 } from './helpers.mjs';
 
 const SHOTS = {
@@ -41,22 +39,12 @@ const FAILURE_SCREENSHOT = join(RESULTS_DIR, 'eval-failure.png');
 const HOSTILE = 'Is <img src=x onerror="window.__pwned=1"> <b>bold</b> <script>window.__pwned=1</script> safe?';
 const RUN_ROWS = '.quick-input-list .monaco-list[aria-label*="runs to evaluate"] .monaco-list-row';
 
-const { values: opts } = parseArgs({
-  options: {
-    vsix: { type: 'string', default: process.env.RERANK_LENS_E2E_VSIX },
-    verbose: { type: 'boolean', default: process.env.RERANK_LENS_VERBOSE === '1' },
-  },
-});
-
 /** @type {import('playwright-core').Page | undefined} */
 let page;
-const run = createRun({ failureScreenshot: FAILURE_SCREENSHOT, page: () => page });
-const { check } = run;
-requireCodeServer(run);
-const resources = createCleanup();
+const { opts, run, check, resources } = startE2e({ failureScreenshot: FAILURE_SCREENSHOT, page: () => page });
 
-/** The report's content document (VS Code nests it: webview host iframe › active-frame). */
-const report = () => page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+/** The report's content document. */
+const report = () => webviewFrame(page);
 
 /**
  * Whether the chart's canvas holds pixels of the theme's --vscode-charts-red and -green (bars below and
@@ -101,7 +89,6 @@ async function setTheme(name) {
 }
 
 console.log('e2e: Rerank Lens Evaluate in code-server + Chromium');
-mkdirSync(RESULTS_DIR, { recursive: true });
 let extensionsDir;
 let extensionDir;
 /** The packaged CLI's --json report of the same evaluation. */
@@ -122,10 +109,10 @@ try {
   appendFileSync(join(evalDir, 'run.dense.txt'), 'q24 Q0 5 1 0.9 lsa-dense\nq24 Q0 6 2 0.8 lsa-dense\n');
 
   await check("the installed copy's CLI evaluates the sample (the expected figures)", async () => {
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [join(extensionDir, 'dist', 'cli.js'), 'eval', '--corpus', 'corpus.jsonl', '--queries', 'queries.jsonl', '--qrels', 'qrels/test.tsv', '--run', 'run.bm25.txt', '--run', 'run.dense.txt', '--model', TINY_MODEL, '--json'],
-      { cwd: evalDir, maxBuffer: 16 << 20 },
+    const stdout = await runPackagedCli(
+      extensionDir,
+      ['eval', '--corpus', 'corpus.jsonl', '--queries', 'queries.jsonl', '--qrels', 'qrels/test.tsv', '--run', 'run.bm25.txt', '--run', 'run.dense.txt', '--model', TINY_MODEL, '--json'],
+      evalDir,
     );
     expected = JSON.parse(stdout);
     assertEqual(expected.queries, 23, 'evaluated queries (the sample\'s 22 and the hostile one)');

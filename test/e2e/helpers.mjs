@@ -1,10 +1,13 @@
-// Shared by the UI end-to-end tests (ui.mjs, ask.mjs): named checks with a closing tally, the packaged
-// VSIX (built once, reused while its inputs are unchanged), code-server + Chromium set-up and clean-up,
-// and workbench helpers (Command Palette, quick picks, tree views, editors).
+// Shared by the UI end-to-end tests (ui.mjs, ask.mjs, eval.mjs, chat.mjs): the scripts' common start, named
+// checks with a closing tally, the packaged VSIX (built once, reused while its inputs are unchanged) and its
+// CLI, code-server + Chromium set-up and clean-up, and workbench helpers (Command Palette, quick picks, tree
+// views, editors, webviews).
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { parseArgs, promisify } from 'node:util';
 import { currentTarget, formatBytes, packageVsix, vsixPathFor } from '../../scripts/package.mjs';
 import { makeModel } from '../fixtures/make-model.mjs';
 import { ensureTestTools } from '../support/ensure-tools.mjs';
@@ -133,6 +136,29 @@ export function createCleanup() {
       await cleanup();
     },
   });
+}
+
+/**
+ * What every e2e script starts with: its options (--vsix FILE, default $RERANK_LENS_E2E_VSIX; --verbose), a
+ * run of checks that screenshots `page()` when one fails, code-server for `target` (installed if missing,
+ * else the script exits), the resources to clean up, and test-results/.
+ * @param {object} options
+ * @param {string} options.failureScreenshot
+ * @param {() => import('playwright-core').Page | undefined} options.page
+ * @param {'min' | 'lm'} [options.target]
+ */
+export function startE2e({ failureScreenshot, page, target = 'min' }) {
+  const { values: opts } = parseArgs({
+    options: {
+      vsix: { type: 'string', default: process.env.RERANK_LENS_E2E_VSIX },
+      verbose: { type: 'boolean', default: process.env.RERANK_LENS_VERBOSE === '1' },
+    },
+  });
+  const run = createRun({ failureScreenshot, page });
+  requireCodeServer(run, target);
+  const resources = createCleanup();
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  return { opts, run, check: run.check, resources };
 }
 
 /** Launch options for launchBrowser that leave signals to createCleanup. */
@@ -311,6 +337,9 @@ export async function activeEditorText(p) {
   return lines.join('\n').replace(/\u00a0/g, ' ');
 }
 
+/** The content document of the webview panel in front (VS Code nests it: webview host iframe › active-frame). */
+export const webviewFrame = (p) => p.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+
 /** The generated tiny model both UI tests configure as rerankLens.modelPath. */
 export const TINY_MODEL = join(REPO_ROOT, 'test', '.models', 'tiny');
 
@@ -328,6 +357,12 @@ export async function installPackagedExtension(vsixOption, resources, { target =
   const installed = readdirSync(extensionsDir).filter((d) => d.startsWith('rerank-lens.rerank-lens-'));
   assertEqual(installed.length, 1, 'installed rerank-lens folders');
   return { extensionsDir, extensionDir: join(extensionsDir, installed[0]) };
+}
+
+/** Runs the installed extension's own CLI (dist/cli.js) in `cwd`; resolves to its stdout (rejects on a non-zero exit). */
+export async function runPackagedCli(extensionDir, args, cwd) {
+  const { stdout } = await promisify(execFile)(process.execPath, [join(extensionDir, 'dist', 'cli.js'), ...args], { cwd, maxBuffer: 16 << 20 });
+  return stdout;
 }
 
 /** A temporary copy of sample/ to open as the workspace (removed with the other resources). */

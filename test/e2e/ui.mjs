@@ -14,11 +14,8 @@
 // (`npm run package`, ~10 s; see ensureVsix in helpers.mjs). Screenshots go to test-results/:
 // ui-welcome.png, ui-rerank.png (tree at the default width + chunk editor), ui-chunk.png, ui-find.png,
 // ui-original-order.png, ui-threshold.png, ui-failure.png when a check fails.
-import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { promisify } from 'node:util';
-import { parseArgs } from 'node:util';
 import { provenance, provenanceBadges } from '../../src/extension/badges.ts';
 import { distinctTitles } from '../../src/extension/labels.ts';
 import { GAP, rerankedLead, rowLabel, rowText, scoreColumn } from '../../src/extension/rows.ts';
@@ -35,15 +32,14 @@ import {
   activeEditorText,
   assert,
   assertEqual,
-  createCleanup,
-  createRun,
   installPackagedExtension,
   openWorkbench,
   readFilePick,
   readTree,
-  requireCodeServer,
   runCommand,
+  runPackagedCli,
   sampleWorkspace,
+  startE2e,
   waitForResults,
   widenSideBar,
 } from './helpers.mjs';
@@ -57,22 +53,11 @@ const THRESHOLD_SCREENSHOT = join(RESULTS_DIR, 'ui-threshold.png');
 const WELCOME_SCREENSHOT = join(RESULTS_DIR, 'ui-welcome.png');
 const FAILURE_SCREENSHOT = join(RESULTS_DIR, 'ui-failure.png');
 
-const { values: opts } = parseArgs({
-  options: {
-    vsix: { type: 'string', default: process.env.RERANK_LENS_E2E_VSIX },
-    verbose: { type: 'boolean', default: process.env.RERANK_LENS_VERBOSE === '1' },
-  },
-});
-
 /** @type {import('playwright-core').Page | undefined} */
 let page;
-const run = createRun({ failureScreenshot: FAILURE_SCREENSHOT, page: () => page });
-const { check } = run;
-requireCodeServer(run);
-const resources = createCleanup();
+const { opts, run, check, resources } = startE2e({ failureScreenshot: FAILURE_SCREENSHOT, page: () => page });
 
 console.log('e2e: Rerank Lens UI in code-server + Chromium');
-mkdirSync(RESULTS_DIR, { recursive: true });
 /** @type {Array<{ id: unknown, rank: number, score: number, originalRank: number, text: string, metadata: Record<string, unknown> }>} */
 let expected = [];
 let extensionsDir;
@@ -86,11 +71,7 @@ try {
   const workspace = sampleWorkspace(resources);
 
   await check("the installed copy's CLI reranks the sample (the expected order)", async () => {
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [join(extensionDir, 'dist', 'cli.js'), 'rerank', ...FILES.map((f) => join(workspace, f)), '-q', QUERY, '--model', TINY_MODEL, '--json'],
-      { cwd: workspace, maxBuffer: 16 * 1024 * 1024 },
-    );
+    const stdout = await runPackagedCli(extensionDir, ['rerank', ...FILES.map((f) => join(workspace, f)), '-q', QUERY, '--model', TINY_MODEL, '--json'], workspace);
     // The CLI names files as given (absolute paths here); the editor names them workspace-relative.
     expected = JSON.parse(stdout).results.map((d) => ({ ...d, sources: d.sources.map((s) => ({ ...s, file: basename(s.file) })) }));
     assert(expected.length > TOP_K, `expected more than ${TOP_K} documents, got ${expected.length}`);

@@ -1,5 +1,8 @@
 import { existsSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { ModelSpec } from '../../src/shared/model-spec';
 import { makeModel, type Arch, type Preset } from '../fixtures/make-model.mjs';
 
 export const REPO = resolve(__dirname, '..', '..');
@@ -27,4 +30,10 @@ export function fixtureModel(preset: Preset = 'tiny', options: { arch?: Arch; la
 
 export function assertBuilt(): void {
   if (!existsSync(WORKER)) throw new Error('dist/worker.js is missing: run `npm run build` first (npm test does).');
+}
+
+/** The tiny model as the scoring worker takes it (fp32, offline, a fresh cache folder named `cachePrefix`…), once dist/ is built. */
+export async function tinyWorkerSpec(cachePrefix: string): Promise<ModelSpec> {
+  assertBuilt();
+  return { model: await fixtureModel('tiny'), dtype: 'fp32', cacheDir: await mkdtemp(join(tmpdir(), cachePrefix)), allowRemote: false };
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { keyedMetrics, METRIC_NAMES, metricKey, queryMetrics, type Metrics } fro
 import { readQrelsFile } from '../../src/core/eval/qrels';
 import { readTrecRunFile } from '../../src/core/eval/run';
 import { CrossEncoder } from '../../src/core/scoring/cross-encoder';
+import { runCli } from '../support/cli';
 import { CLI, REPO, SAMPLE, assertBuilt, fixtureModel } from '../support/models';
 import { assertMatchesTrecEval, readTrecEvalOutput } from '../support/trec-eval';
 
@@ -18,19 +19,8 @@ const FIXTURES = join(REPO, 'test', 'fixtures', 'eval');
 const INPUTS = ['--corpus', 'corpus.jsonl', '--queries', 'queries.jsonl', '--qrels', 'qrels/test.tsv'];
 const BOTH = [...INPUTS, '--run', 'run.dense.txt', '--run', 'run.bm25.txt'];
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], cwd = DIR): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, 'eval', ...args], { cwd, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+/** `rerank-lens eval …`, in the sample's eval folder unless told. */
+const cli = (args: string[], cwd = DIR) => runCli(['eval', ...args], { cwd });
 
 type Keyed = Record<string, number>;
 interface Json {

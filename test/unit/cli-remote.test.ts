@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { RerankReport } from '../../src/core/rerank';
 import { ScoringWorker } from '../../src/core/scoring/worker-client';
 import { runCli, type CliRun } from '../support/cli';
-import { WORKER, assertBuilt, fixtureModel } from '../support/models';
+import { WORKER, tinyWorkerSpec } from '../support/models';
 import { startRerankServer, type RerankServer, type Scorer } from '../support/rerank-servers';
 
 const QUERY = 'What is context size of Mixtral?';
@@ -37,10 +37,9 @@ describe('the CLI with a reranking server (loopback servers speaking each protoc
   let cacheDir: string;
 
   before(async () => {
-    assertBuilt();
-    model = await fixtureModel('tiny');
+    const spec = await tinyWorkerSpec('rl-models-');
+    model = spec.model;
     worker = new ScoringWorker({ workerPath: WORKER });
-    const spec = { model, dtype: 'fp32' as const, cacheDir: await mkdtemp(join(tmpdir(), 'rl-models-')), allowRemote: false };
     // The server scores with the same generated model, off this thread, as the CLI would locally.
     tiny = async (query, texts) => (await worker.score({ model: spec, query, documents: texts })).scores;
     const run = await runCli(['rerank', ...FILES, '-q', QUERY, '-m', model, '--json', '--no-cache']);
@@ -54,7 +53,7 @@ describe('the CLI with a reranking server (loopback servers speaking each protoc
     server = undefined;
   });
 
-  const rerank = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(['rerank', ...FILES, '-q', QUERY, '--json', '--cache-dir', cacheDir, ...args], env);
+  const rerank = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(['rerank', ...FILES, '-q', QUERY, '--json', '--cache-dir', cacheDir, ...args], { env });
   const byId = (r: Report) => new Map(r.results.map((d) => [String(d.id), d.score]));
 
   it('tei: the same report as the local model (raw logits), the key only in the Authorization header', async () => {

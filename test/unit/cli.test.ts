@@ -1,28 +1,14 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RerankReport } from '../../src/core/rerank';
-import { CLI, REPO, assertBuilt, fixtureModel } from '../support/models';
+import { runCli } from '../support/cli';
+import { assertBuilt, fixtureModel } from '../support/models';
 
 const QUERY = 'What is context size of Mixtral?';
 const DENSE = 'sample/dense_results.json';
 const SPARSE = 'sample/sparse_results.json';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd: REPO, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 describe('the rerank-lens CLI', function () {
   this.timeout(120_000);
@@ -36,7 +22,7 @@ describe('the rerank-lens CLI', function () {
   });
 
   it('reranks the sample files and prints the --json report sorted by score', async () => {
-    const run = await cli(['rerank', DENSE, SPARSE, '--query', QUERY, '--model', model, '--json']);
+    const run = await runCli(['rerank', DENSE, SPARSE, '--query', QUERY, '--model', model, '--json']);
     assert.equal(run.code, 0, run.stderr);
     const report = JSON.parse(run.stdout) as RerankReport;
     assert.equal(report.query, QUERY);
@@ -54,34 +40,34 @@ describe('the rerank-lens CLI', function () {
   });
 
   it('keeps the top k, and the same scores in a second run', async () => {
-    const all = JSON.parse((await cli(['rerank', DENSE, SPARSE, '-q', QUERY, '-m', model, '--json'])).stdout) as RerankReport;
-    const top = await cli(['rerank', DENSE, SPARSE, '-q', QUERY, '-m', model, '--json', '--top-k', '3']);
+    const all = JSON.parse((await runCli(['rerank', DENSE, SPARSE, '-q', QUERY, '-m', model, '--json'])).stdout) as RerankReport;
+    const top = await runCli(['rerank', DENSE, SPARSE, '-q', QUERY, '-m', model, '--json', '--top-k', '3']);
     assert.equal(top.code, 0, top.stderr);
     assert.deepEqual((JSON.parse(top.stdout) as RerankReport).results, all.results.slice(0, 3));
   });
 
   it('applies --min-score and --min-probability after --top-k: results holds what clears every cut', async () => {
-    const all = JSON.parse((await cli(['rerank', DENSE, SPARSE, '-q', QUERY, '-m', model, '--json'])).stdout) as RerankReport;
+    const all = JSON.parse((await runCli(['rerank', DENSE, SPARSE, '-q', QUERY, '-m', model, '--json'])).stdout) as RerankReport;
     // A threshold between the 2nd and 3rd scores of the tiny model (its logits are all near -0.5).
     const minScore = (all.results[1].score + all.results[2].score) / 2;
-    const run = await cli(['rerank', DENSE, SPARSE, '-q', QUERY, '-m', model, '--json', '-k', '5', `--min-score=${minScore}`]);
+    const run = await runCli(['rerank', DENSE, SPARSE, '-q', QUERY, '-m', model, '--json', '-k', '5', `--min-score=${minScore}`]);
     assert.equal(run.code, 0, run.stderr);
     const report = JSON.parse(run.stdout) as RerankReport & { cut: Record<string, number | null> };
     assert.deepEqual(report.results, all.results.slice(0, 2));
     assert.deepEqual(report.cut, { topK: 5, minScore, minProbability: null, total: 16, kept: 2, belowTopK: 0, belowThreshold: 14 });
 
     const minProbability = all.results[3].probability;
-    const byProbability = JSON.parse((await cli(['rerank', DENSE, SPARSE, '-q', QUERY, '-m', model, '--json', '--min-probability', String(minProbability)])).stdout) as RerankReport;
+    const byProbability = JSON.parse((await runCli(['rerank', DENSE, SPARSE, '-q', QUERY, '-m', model, '--json', '--min-probability', String(minProbability)])).stdout) as RerankReport;
     assert.deepEqual(byProbability.results, all.results.slice(0, 4), 'inclusive, and no top k: all four above it');
 
-    const table = await cli(['rerank', DENSE, SPARSE, '-q', QUERY, '-m', model, '-k', '5', `--min-score=${minScore}`]);
+    const table = await runCli(['rerank', DENSE, SPARSE, '-q', QUERY, '-m', model, '-k', '5', `--min-score=${minScore}`]);
     const lines = table.stdout.trimEnd().split('\n');
     assert.equal(lines.length, 4 + 2 + 2, table.stdout);
     assert.equal(lines.at(-1), `Kept 2 of 16 (top 5); 14 below the threshold (score ≥ ${minScore}).`);
   });
 
   it('prints a readable table by default', async () => {
-    const run = await cli(['rerank', DENSE, SPARSE, '--query', QUERY, '--model', model]);
+    const run = await runCli(['rerank', DENSE, SPARSE, '--query', QUERY, '--model', model]);
     assert.equal(run.code, 0, run.stderr);
     const lines = run.stdout.trimEnd().split('\n');
     assert.equal(lines[0], `Query: ${QUERY}`);
@@ -92,7 +78,7 @@ describe('the rerank-lens CLI', function () {
   });
 
   it('runs the q8 model', async () => {
-    const run = await cli(['rerank', DENSE, '-q', QUERY, '-m', model, '--dtype', 'q8', '--json']);
+    const run = await runCli(['rerank', DENSE, '-q', QUERY, '-m', model, '--dtype', 'q8', '--json']);
     assert.equal(run.code, 0, run.stderr);
     assert.equal((JSON.parse(run.stdout) as RerankReport).results.length, 10);
   });
@@ -100,7 +86,7 @@ describe('the rerank-lens CLI', function () {
   it('takes the query stored in a {query, results} file', async () => {
     const file = join(tmp, 'wrapped.json');
     await writeFile(file, JSON.stringify({ query: 'stored query', results: [{ id: 1, text: 'a' }, { id: 2, text: 'b' }] }));
-    const run = await cli(['rerank', file, '-m', model, '--json']);
+    const run = await runCli(['rerank', file, '-m', model, '--json']);
     assert.equal(run.code, 0, run.stderr);
     assert.equal((JSON.parse(run.stdout) as RerankReport).query, 'stored query');
   });
@@ -120,7 +106,7 @@ describe('the rerank-lens CLI', function () {
   ];
   for (const [what, args, pattern] of usage) {
     it(`exits 1 with usage on ${what}`, async () => {
-      const run = await cli(args);
+      const run = await runCli(args);
       assert.equal(run.code, 1);
       assert.match(run.stderr, pattern);
       assert.match(run.stderr, /Usage: rerank-lens rerank FILE/);
@@ -132,7 +118,7 @@ describe('the rerank-lens CLI', function () {
     const file = join(tmp, 'broken.json');
     const text = '[\n  {"id": 1, "text": "a"}\n  {"id": 2, "text": "b"}\n]\n';
     await writeFile(file, text);
-    const run = await cli(['rerank', DENSE, file, '-q', QUERY, '-m', model]);
+    const run = await runCli(['rerank', DENSE, file, '-q', QUERY, '-m', model]);
     assert.equal(run.code, 2);
     assert.equal(run.stderr, `rerank-lens: ${file}:3:3: invalid JSON: expected ',' (a comma between items)\n`);
     assert.equal(await readFile(file, 'utf8'), text);
@@ -147,7 +133,7 @@ describe('the rerank-lens CLI', function () {
       [['rerank', DENSE, '-q', QUERY, '-m', tmp], /is not a usable cross-encoder folder for dtype fp32: missing config\.json/],
     ];
     for (const [args, pattern] of cases) {
-      const run = await cli(args);
+      const run = await runCli(args);
       assert.equal(run.code, 2, run.stderr);
       assert.match(run.stderr, pattern);
       assert.doesNotMatch(run.stderr, /^\s+at /m, 'no stack trace for a user error');
@@ -155,7 +141,7 @@ describe('the rerank-lens CLI', function () {
   });
 
   it('exits 2 with a clear message when the model is not cached and downloads are off', async () => {
-    const run = await cli(['rerank', DENSE, '-q', QUERY, '--offline', '--cache-dir', tmp]);
+    const run = await runCli(['rerank', DENSE, '-q', QUERY, '--offline', '--cache-dir', tmp]);
     assert.equal(run.code, 2);
     assert.match(run.stderr, /Xenova\/ms-marco-MiniLM-L-6-v2 \(fp32\) is not in the cache/);
   });

@@ -2,20 +2,10 @@ import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError } from '../../src/core/errors';
 import { labelsToJudgments } from '../../src/core/eval/labels';
 import { parseGrade, parseQrels, readQrelsFile, type Qrels } from '../../src/core/eval/qrels';
 import { parseResults } from '../../src/core/parse';
-
-function fails(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof InputError, `expected an InputError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected an InputError');
-}
+import { fails } from '../support/input-error';
 
 const plain = (qrels: Qrels) => Object.fromEntries([...qrels].map(([q, m]) => [q, Object.fromEntries(m)]));
 

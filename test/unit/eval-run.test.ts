@@ -2,19 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError } from '../../src/core/errors';
 import { readBeirCorpus, readBeirQueries } from '../../src/core/eval/beir';
 import { checkRunIds, compareBytes, orderByScore, parseTrecRun, readTrecRunFile, type TrecRun } from '../../src/core/eval/run';
-
-function fails(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof InputError, `expected an InputError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected an InputError');
-}
+import { fails } from '../support/input-error';
 
 const order = (run: TrecRun, qid: string) => run.queries.get(qid)?.map((e) => e.docId);
 

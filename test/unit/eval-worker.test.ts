@@ -9,7 +9,7 @@ import { ScoringWorker } from '../../src/core/scoring/worker-client';
 import type { EvalFiles } from '../../src/shared/eval-types';
 import type { ModelSpec } from '../../src/shared/model-spec';
 import type { Progress } from '../../src/shared/worker-protocol';
-import { SAMPLE, WORKER, assertBuilt, fixtureModel } from '../support/models';
+import { SAMPLE, WORKER, tinyWorkerSpec } from '../support/models';
 
 const DIR = join(SAMPLE, 'eval');
 const ref = (name: string) => ({ path: join(DIR, name), name });
@@ -21,10 +21,7 @@ describe('evaluation in the scoring worker (the editor\'s path)', function () {
   let spec: ModelSpec;
   let worker: ScoringWorker;
 
-  before(async () => {
-    assertBuilt();
-    spec = { model: await fixtureModel('tiny'), dtype: 'fp32', cacheDir: await mkdtemp(join(tmpdir(), 'rl-evalw-')), allowRemote: false };
-  });
+  before(async () => (spec = await tinyWorkerSpec('rl-evalw-')));
   beforeEach(() => (worker = new ScoringWorker({ workerPath: WORKER })));
   afterEach(() => worker.dispose());
 

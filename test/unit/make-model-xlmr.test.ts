@@ -3,13 +3,12 @@
 // RoBERTa position ids, reproducible byte for byte.
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import * as os from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import * as ort from 'onnxruntime-node';
-import { AutoModelForSequenceClassification, AutoTokenizer, env, type Tensor } from '@huggingface/transformers';
-import { makeModel } from '../fixtures/make-model.mjs';
+import { AutoModelForSequenceClassification, AutoTokenizer, type Tensor } from '@huggingface/transformers';
+import { generateLocalModel } from '../support/local-model';
 
 const SCRIPT = path.resolve(__dirname, '..', 'fixtures', 'make-model.mjs');
 const FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'onnx/model.onnx', 'onnx/model_quantized.onnx'];
@@ -41,14 +40,7 @@ describe('test/fixtures/make-model.mjs --arch xlmr', function () {
   let tmp: string;
   let dir: string;
 
-  before(async () => {
-    tmp = await mkdtemp(path.join(os.tmpdir(), 'make-model-xlmr-'));
-    dir = path.join(tmp, 'a');
-    await makeModel({ out: dir, arch: 'xlmr', quant: true });
-    env.allowRemoteModels = false;
-    env.allowLocalModels = true;
-    env.cacheDir = path.join(tmp, 'cache');
-  });
+  before(async () => ({ tmp, dir } = await generateLocalModel('make-model-xlmr-', { arch: 'xlmr' })));
   after(() => rm(tmp, { recursive: true, force: true }));
 
   it('writes the layout and configs of Xenova/bge-reranker-base', async () => {

@@ -2,19 +2,17 @@
 // exactly like the hub's Xenova/ms-marco-MiniLM-L-6-v2, and must be reproducible byte for byte.
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
-import * as os from 'node:os';
+import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import {
   AutoModelForSequenceClassification,
   AutoTokenizer,
-  env,
   type PreTrainedTokenizer,
   type Tensor,
 } from '@huggingface/transformers';
-import { makeModel } from '../fixtures/make-model.mjs';
+import { generateLocalModel } from '../support/local-model';
 
 const SCRIPT = path.resolve(__dirname, '..', 'fixtures', 'make-model.mjs');
 const FILES = [
@@ -64,12 +62,7 @@ describe('test/fixtures/make-model.mjs', function () {
   let dir: string;
 
   before(async function () {
-    tmp = await mkdtemp(path.join(os.tmpdir(), 'make-model-test-'));
-    dir = path.join(tmp, 'a');
-    await makeModel({ out: dir, preset: 'tiny', quant: true });
-    env.allowRemoteModels = false;
-    env.allowLocalModels = true;
-    env.cacheDir = path.join(tmp, 'cache');
+    ({ tmp, dir } = await generateLocalModel('make-model-test-', { preset: 'tiny' }));
   });
 
   after(async function () {

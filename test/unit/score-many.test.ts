@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CancelledError } from '../../src/core/errors';
 import { CrossEncoder } from '../../src/core/scoring/cross-encoder';
 import { ScoringWorker } from '../../src/core/scoring/worker-client';
 import type { ModelSpec } from '../../src/shared/model-spec';
 import type { Progress } from '../../src/shared/worker-protocol';
-import { WORKER, assertBuilt, fixtureModel } from '../support/models';
+import { WORKER, tinyWorkerSpec } from '../support/models';
 
 const SETS = Array.from({ length: 12 }, (_, q) => ({
   query: `Question ${q}: what does Mixtral ${q % 2 ? 'route' : 'remember'}?`,
@@ -20,10 +17,7 @@ describe('scoring many queries in one stream (scoreMany)', function () {
   let spec: ModelSpec;
   let worker: ScoringWorker;
 
-  before(async () => {
-    assertBuilt();
-    spec = { model: await fixtureModel('tiny'), dtype: 'fp32', cacheDir: await mkdtemp(join(tmpdir(), 'rl-many-')), allowRemote: false };
-  });
+  before(async () => (spec = await tinyWorkerSpec('rl-many-')));
   beforeEach(() => (worker = new ScoringWorker({ workerPath: WORKER })));
   afterEach(() => worker.dispose());
 

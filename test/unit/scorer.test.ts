@@ -8,7 +8,7 @@ import type { RerankerSpec } from '../../src/core/rerankers/reranker';
 import { createScorer, type LocalScoring, type ScoreCall } from '../../src/core/rerankers/scorer';
 import { ScoringWorker, type ScoreManyRequest, type ScoreRequest } from '../../src/core/scoring/worker-client';
 import type { ModelSpec } from '../../src/shared/model-spec';
-import { WORKER, assertBuilt, fixtureModel } from '../support/models';
+import { WORKER, tinyWorkerSpec } from '../support/models';
 import { lexicalScorer, startRerankServer, type RecordedRerankRequest, type RerankServer } from '../support/rerank-servers';
 
 const QUERY = 'What is context size of Mixtral?';
@@ -45,8 +45,7 @@ describe('the scorer factory and the score cache', function () {
   let server: RerankServer | undefined;
 
   before(async () => {
-    assertBuilt();
-    model = { model: await fixtureModel('tiny'), dtype: 'fp32', cacheDir: await mkdtemp(join(tmpdir(), 'rl-models-')), allowRemote: false };
+    model = await tinyWorkerSpec('rl-models-');
     worker = new ScoringWorker({ workerPath: WORKER });
   });
   after(() => worker.dispose());

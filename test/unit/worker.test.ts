@@ -8,7 +8,7 @@ import type { ModelSpec } from '../../src/shared/model-spec';
 import type { Progress } from '../../src/shared/worker-protocol';
 import { STAGE_CHARS, ScoringWorker } from '../../src/core/scoring/worker-client';
 import { startHubServer } from '../support/hub-server';
-import { WORKER, assertBuilt, fixtureModel } from '../support/models';
+import { WORKER, assertBuilt, fixtureModel, tinyWorkerSpec } from '../support/models';
 
 const QUERY = 'What is context size of Mixtral?';
 const DOCS = Array.from({ length: 40 }, (_, i) => `Chunk ${i}: Mixtral uses ${i % 3 ? 'experts' : 'a context size of 32k tokens'} ${'and more words '.repeat(i % 7)}`);
@@ -18,10 +18,7 @@ describe('the scoring worker', function () {
   let spec: ModelSpec;
   let worker: ScoringWorker;
 
-  before(async () => {
-    assertBuilt();
-    spec = { model: await fixtureModel('tiny'), dtype: 'fp32', cacheDir: await mkdtemp(join(tmpdir(), 'rl-cache-')), allowRemote: false };
-  });
+  before(async () => (spec = await tinyWorkerSpec('rl-cache-')));
   beforeEach(() => (worker = new ScoringWorker({ workerPath: WORKER })));
   afterEach(() => worker.dispose());
 

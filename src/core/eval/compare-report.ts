@@ -1,21 +1,12 @@
 import type { RankingComparison } from './compare';
 import { METRIC_NAMES, metricKey } from './metrics';
-import { escapeMarkdown } from './report';
+import { escapeMarkdown, metricsTableHead } from './report';
 
 /** A side-by-side comparison with the names of its two rankings, as `--json` prints it. */
 export interface LabeledComparison extends RankingComparison {
   leftLabel: string;
   rightLabel: string;
 }
-
-const HEADINGS: Record<(typeof METRIC_NAMES)[number], string> = {
-  ndcg: 'nDCG',
-  mrr: 'MRR',
-  recall: 'Recall',
-  precision: 'P',
-  hitRate: 'Hit rate',
-  map: 'MAP',
-};
 
 /**
  * The comparison as Markdown: the means of both rankings and their difference, the agreement between
@@ -26,8 +17,7 @@ export function renderComparisonMarkdown(c: LabeledComparison, queryText?: Reado
   const left = escapeMarkdown(c.leftLabel);
   const right = escapeMarkdown(c.rightLabel);
   const out = [`## Side by side: ${left} vs ${right}`, ''];
-  out.push(`| Ranking | ${METRIC_NAMES.map((m) => (m === 'map' ? HEADINGS[m] : `${HEADINGS[m]}@${k}`)).join(' | ')} |`);
-  out.push(`|---|${METRIC_NAMES.map(() => '---:').join('|')}|`);
+  out.push(...metricsTableHead(k));
   const keys = METRIC_NAMES.map((m) => metricKey(m, k));
   out.push(`| ${left} | ${keys.map((key) => c.left[key].toFixed(3)).join(' | ')} |`);
   out.push(`| ${right} | ${keys.map((key) => c.right[key].toFixed(3)).join(' | ')} |`);

@@ -1,6 +1,7 @@
+import type { EvalReport, QueryEvaluation } from '../../shared/eval-types';
 import { InputError } from '../errors';
 import { mergeInOrder, reciprocalRankFusion, RRF_K } from './fusion';
-import { hasRelevant, keyedMetrics, meanMetrics, queryMetrics, type KeyedMetrics, type Metrics } from './metrics';
+import { hasRelevant, keyedMetrics, meanMetrics, queryMetrics, type Metrics } from './metrics';
 import type { Qrels } from './qrels';
 
 /** One retriever's rankings: a run file, or one results file per query. */
@@ -28,36 +29,12 @@ export interface EvaluationInput {
   queryOrder?: readonly string[];
 }
 
-export interface QueryEvaluation {
-  id: string;
-  input: KeyedMetrics;
-  rrf: KeyedMetrics | null;
-  reranked: KeyedMetrics | null;
-}
-
-/** The `--json` shape of `rerank-lens eval`, plus `rrfK` and the per-source means for the editor's table. */
-export interface EvaluationReport {
-  /** How many queries were evaluated (those with at least one relevant judgment). */
-  queries: number;
-  /** Queries met in a source, the reranked map or the qrels without any relevant judgment. */
-  skipped: string[];
-  k: number;
-  /** The merged input (first-appearance order over the sources): the single source when there is one. */
-  input: KeyedMetrics;
-  /** Reciprocal Rank Fusion of the sources; null with a single source (RRF of one list is that list). */
-  rrf: KeyedMetrics | null;
-  reranked: KeyedMetrics | null;
-  rrfK: number;
-  sources: { name: string; metrics: KeyedMetrics }[];
-  perQuery: QueryEvaluation[];
-}
-
 /**
  * Evaluates every source, their RRF, the merged input and (if given) the reranked order on every
  * query with a relevant judgment. A judged query that a ranking lacks counts as an empty ranking
  * (all zeros, like trec_eval -c), not as skipped: a retriever that finds nothing for a query failed on it.
  */
-export function evaluate(options: EvaluationInput): EvaluationReport {
+export function evaluate(options: EvaluationInput): EvalReport {
   const { sources, qrels, reranked } = options;
   const k = options.k ?? 10;
   const rrfK = options.rrfK ?? RRF_K;

@@ -13,6 +13,8 @@
  *   documents (`map`).
  * A document listed twice counts once, at its first position (trec_eval refuses such runs).
  */
+import type { KeyedMetrics } from '../../shared/eval-types';
+
 export interface Metrics {
   ndcg: number;
   mrr: number;
@@ -87,7 +89,8 @@ export function metricKey(name: MetricName, k: number): string {
   return `${name === 'hitRate' ? 'hit_rate' : name}@${k}`;
 }
 
-export type KeyedMetrics = Record<string, number>;
+/** Metric key (`ndcg@10`, `map`, …) → value: the shape reports and the webview share. */
+export type { KeyedMetrics };
 
 export function keyedMetrics(m: Metrics, k: number): KeyedMetrics {
   const out: KeyedMetrics = {};

@@ -4,10 +4,10 @@
  * one batched scorer → order by score as trec_eval does → metrics for the sources, RRF and the reranking.
  */
 import { CancelledError } from '../errors';
-import type { EvalFiles, EvalOutcome, EvalSettings, ScoredDoc } from '../../shared/eval-types';
+import type { EvalFiles, EvalOutcome, EvalReport, EvalSettings, ScoredDoc } from '../../shared/eval-types';
 import type { RerankScoreKind } from '../../shared/reranker-spec';
 import type { Progress, ScoreTimings } from '../../shared/worker-protocol';
-import { evaluate, type EvaluationReport } from './evaluate';
+import { evaluate } from './evaluate';
 import { mergeInOrder } from './fusion';
 import { documentText, loadEvalData, type EvalData } from './inputs';
 import { orderByScore } from './run';
@@ -70,7 +70,7 @@ export async function rerankCandidates(
 }
 
 /** Metrics of every run, their RRF, the merged input and (if given) the reranked order. */
-export function evaluateData(data: EvalData, settings: EvalSettings, reranked?: ReadonlyMap<string, readonly ScoredDoc[]>): EvaluationReport {
+export function evaluateData(data: EvalData, settings: EvalSettings, reranked?: ReadonlyMap<string, readonly ScoredDoc[]>): EvalReport {
   const rankings = runRankings(data);
   return evaluate({
     sources: data.runs.map((run, i) => ({ name: run.name, rankings: rankings[i] })),

@@ -1,4 +1,4 @@
-import type { EvaluationReport } from './evaluate';
+import type { EvalReport } from '../../shared/eval-types';
 import { METRIC_NAMES, metricKey, type KeyedMetrics, type MetricName } from './metrics';
 
 export interface MarkdownOptions {
@@ -19,7 +19,7 @@ const HEADINGS: Record<MetricName, string> = {
 };
 
 /** The rows of the metrics table: each source, the merged input when there are several, RRF, reranked. */
-export function reportRows(report: EvaluationReport): { label: string; metrics: KeyedMetrics }[] {
+export function reportRows(report: EvalReport): { label: string; metrics: KeyedMetrics }[] {
   const rows = report.sources.map((s) => ({ label: s.name, metrics: s.metrics }));
   if (report.sources.length > 1) rows.push({ label: 'Merged input', metrics: report.input });
   if (report.rrf) rows.push({ label: `RRF (k = ${report.rrfK})`, metrics: report.rrf });
@@ -28,7 +28,7 @@ export function reportRows(report: EvaluationReport): { label: string; metrics: 
 }
 
 /** Queries whose nDCG@k the reranker lowered, worst first. */
-export function worsenedQueries(report: EvaluationReport): { id: string; before: number; after: number; delta: number }[] {
+export function worsenedQueries(report: EvalReport): { id: string; before: number; after: number; delta: number }[] {
   const key = metricKey('ndcg', report.k);
   return report.perQuery
     .filter((q) => q.reranked !== null)
@@ -37,8 +37,14 @@ export function worsenedQueries(report: EvaluationReport): { id: string; before:
     .sort((a, b) => a.delta - b.delta);
 }
 
+/** The head of a Markdown table with a Ranking column, then one column per metric (`nDCG@10` … `MAP`). */
+export function metricsTableHead(k: number): string[] {
+  const headings = METRIC_NAMES.map((m) => (m === 'map' ? HEADINGS[m] : `${HEADINGS[m]}@${k}`));
+  return [`| Ranking | ${headings.join(' | ')} |`, `|---|${METRIC_NAMES.map(() => '---:').join('|')}|`];
+}
+
 /** The evaluation report as Markdown: plain text, every user-supplied string escaped. */
-export function renderMarkdownReport(report: EvaluationReport, options: MarkdownOptions = {}): string {
+export function renderMarkdownReport(report: EvalReport, options: MarkdownOptions = {}): string {
   const { k } = report;
   const out: string[] = [`# ${escapeMarkdown(options.title ?? 'Evaluation')}`, ''];
   const skipped = report.skipped.length
@@ -49,8 +55,7 @@ export function renderMarkdownReport(report: EvaluationReport, options: Markdown
   const rows = reportRows(report);
   const keys = METRIC_NAMES.map((m) => metricKey(m, k));
   const best = keys.map((key) => Math.max(...rows.map((r) => r.metrics[key])));
-  out.push(`| Ranking | ${METRIC_NAMES.map((m) => (m === 'map' ? HEADINGS[m] : `${HEADINGS[m]}@${k}`)).join(' | ')} |`);
-  out.push(`|---|${keys.map(() => '---:').join('|')}|`);
+  out.push(...metricsTableHead(k));
   for (const row of rows) {
     const cells = keys.map((key, i) => {
       const value = row.metrics[key].toFixed(3);

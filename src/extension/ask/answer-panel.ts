@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { ANSWER_VIEW_TYPE, type HostMessage, type PanelState, type Turn, type WebviewMessage } from '../../shared/answer-protocol';
+import { attachWebview, webviewOptions, type WebviewPage } from '../webview-html';
 
 /** What the webview asks of the host, once it is ready. */
 export type PanelRequest = Exclude<WebviewMessage, { type: 'ready' }>;
@@ -8,6 +8,14 @@ export type PanelRequest = Exclude<WebviewMessage, { type: 'ready' }>;
 const HISTORY_KEY = 'rerankLens.answerHistory';
 /** Turns kept in the history (and contexts kept for Regenerate). */
 export const MAX_TURNS = 50;
+
+const PAGE: WebviewPage = {
+  title: 'Rerank Lens: Answer',
+  stylesheet: 'answer.css',
+  script: 'answer.js',
+  body: `<p id="empty">Rerank some results, then run <strong>Rerank Lens: Ask</strong> to ask the chat model about the top documents.</p>
+<main id="turns"></main>`,
+};
 
 /**
  * The answer webview panel. The network stays in the extension host: the webview only renders what
@@ -19,7 +27,6 @@ export class AnswerPanel implements vscode.Disposable {
   private queue: HostMessage[] = [];
   /** The answers streaming now, as far as they got: the stored history only has them once they end. */
   private readonly live = new Map<string, string>();
-  private readonly listeners: vscode.Disposable[] = [];
   private readonly received = new vscode.EventEmitter<PanelRequest>();
   /** Messages from the webview (stop, copy, regenerate, citation clicks, error actions). */
   readonly onMessage = this.received.event;
@@ -45,7 +52,7 @@ export class AnswerPanel implements vscode.Disposable {
       this.panel.reveal(undefined, true);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(ANSWER_VIEW_TYPE, 'Rerank Lens: Answer', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.options());
+    const panel = vscode.window.createWebviewPanel(ANSWER_VIEW_TYPE, 'Rerank Lens: Answer', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(this.context.extensionUri));
     this.attach(panel);
   }
 
@@ -54,7 +61,7 @@ export class AnswerPanel implements vscode.Disposable {
     this.panel?.dispose();
     // Requests die with the window: an answer that was streaming is now only a partial one.
     await this.save((turns) => turns.map((t) => (t.status === 'streaming' ? { ...t, status: 'stopped' } : t)));
-    panel.webview.options = this.options();
+    panel.webview.options = webviewOptions(this.context.extensionUri);
     this.attach(panel);
   }
 
@@ -87,47 +94,28 @@ export class AnswerPanel implements vscode.Disposable {
     if (status !== 'streaming') this.post({ type: 'end', turnId, status, answer, error });
   }
 
-  private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return {
-      enableScripts: true,
-      retainContextWhenHidden: false,
-      enableFindWidget: true,
-      localResourceRoots: [this.assets()],
-    };
-  }
-
-  private assets(): vscode.Uri {
-    return vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview');
-  }
-
   private attach(panel: vscode.WebviewPanel): void {
     this.panel = panel;
     this.ready = false;
-    panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'rerank-lens.svg');
-    panel.webview.html = this.html(panel.webview);
-    this.listeners.push(
-      panel.webview.onDidReceiveMessage((message: WebviewMessage) => {
-        if (message.type === 'ready') {
-          this.ready = true;
-          // The stored history (with the text of answers still streaming) is the truth: a reloaded
-          // webview may hold a stale copy in getState(), and deltas sent before 'ready' were dropped.
-          const turns = this.turns.map((t) => (this.live.has(t.id) ? { ...t, answer: this.live.get(t.id)! } : t));
-          this.post({ type: 'state', state: { turns } }, true);
-          // Queued turns are in that state already, with more of their answer than their snapshot.
-          for (const queued of this.queue.splice(0)) {
-            if (queued.type !== 'turn' || !turns.some((t) => t.id === queued.turn.id)) this.post(queued);
-          }
-          return;
+    attachWebview<WebviewMessage>(panel, this.context.extensionUri, PAGE, {
+      ready: () => {
+        this.ready = true;
+        // The stored history (with the text of answers still streaming) is the truth: a reloaded
+        // webview may hold a stale copy in getState(), and deltas sent before 'ready' were dropped.
+        const turns = this.turns.map((t) => (this.live.has(t.id) ? { ...t, answer: this.live.get(t.id)! } : t));
+        this.post({ type: 'state', state: { turns } }, true);
+        // Queued turns are in that state already, with more of their answer than their snapshot.
+        for (const queued of this.queue.splice(0)) {
+          if (queued.type !== 'turn' || !turns.some((t) => t.id === queued.turn.id)) this.post(queued);
         }
-        this.received.fire(message);
-      }),
-      panel.onDidDispose(() => {
+      },
+      message: (message) => this.received.fire(message),
+      disposed: () => {
         this.panel = undefined;
         this.ready = false;
         this.queue = [];
-        vscode.Disposable.from(...this.listeners.splice(0)).dispose();
-      }),
-    );
+      },
+    });
   }
 
   private post(message: HostMessage, force = false): void {
@@ -143,37 +131,6 @@ export class AnswerPanel implements vscode.Disposable {
 
   private async save(update: (turns: Turn[]) => Turn[]): Promise<void> {
     await this.context.workspaceState.update(HISTORY_KEY, { turns: update(this.turns).slice(-MAX_TURNS) });
-  }
-
-  private html(webview: vscode.Webview): string {
-    const nonce = randomBytes(16).toString('base64');
-    const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.assets(), name)).toString();
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `img-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-      "connect-src 'none'",
-      "form-action 'none'",
-      "base-uri 'none'",
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${asset('codicon.css')}">
-<link rel="stylesheet" href="${asset('answer.css')}">
-<title>Rerank Lens: Answer</title>
-</head>
-<body>
-<p id="empty">Rerank some results, then run <strong>Rerank Lens: Ask</strong> to ask the chat model about the top documents.</p>
-<main id="turns"></main>
-<script nonce="${nonce}" src="${asset('answer.js')}"></script>
-</body>
-</html>`;
   }
 
   dispose(): void {

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { EvalFiles, EvalSettings } from '../../shared/eval-types';
 import { REPORT_VIEW_TYPE, type ReportHostMessage, type ReportView, type ReportWebviewMessage } from '../../shared/report-protocol';
+import { attachWebview, webviewOptions, type WebviewPage } from '../webview-html';
 
 /** What the webview asks of the host, once it is ready. */
 export type ReportRequest = Exclude<ReportWebviewMessage, { type: 'ready' }>;
@@ -17,6 +17,15 @@ export interface StoredEvaluation {
 
 const STATE_KEY = 'rerankLens.lastEvaluation';
 
+const PAGE: WebviewPage = {
+  title: 'Rerank Lens: Evaluation',
+  stylesheet: 'report.css',
+  script: 'report.js',
+  body: `<p id="empty">Run <strong>Rerank Lens: Evaluate…</strong> to evaluate runs against relevance judgments.</p>
+<main id="report"></main>
+<div id="status" role="status" aria-live="polite"></div>`,
+};
+
 /**
  * The evaluation report webview: one panel, reused for each new evaluation. Like the answer panel it
  * renders only what it is sent, behind a CSP without connect-src, waits for `ready` before posting,
@@ -26,7 +35,6 @@ export class ReportPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private ready = false;
   private queue: ReportHostMessage[] = [];
-  private readonly listeners: vscode.Disposable[] = [];
   private readonly received = new vscode.EventEmitter<ReportRequest>();
   readonly onMessage = this.received.event;
 
@@ -43,7 +51,7 @@ export class ReportPanel implements vscode.Disposable {
   async show(evaluation: StoredEvaluation): Promise<void> {
     await this.context.workspaceState.update(STATE_KEY, evaluation);
     if (this.panel) this.panel.reveal(undefined, true);
-    else this.attach(vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, 'Rerank Lens: Evaluation', vscode.ViewColumn.Active, this.options()));
+    else this.attach(vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, 'Rerank Lens: Evaluation', vscode.ViewColumn.Active, webviewOptions(this.context.extensionUri)));
     this.post({ type: 'show', view: evaluation.view });
   }
 
@@ -54,47 +62,33 @@ export class ReportPanel implements vscode.Disposable {
   /** Called by the serializer after a window reload. */
   restore(panel: vscode.WebviewPanel): void {
     this.panel?.dispose();
-    panel.webview.options = this.options();
+    panel.webview.options = webviewOptions(this.context.extensionUri);
     this.attach(panel);
     const stored = this.current;
     if (stored) this.post({ type: 'show', view: stored.view });
   }
 
-  private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return { enableScripts: true, retainContextWhenHidden: false, enableFindWidget: true, localResourceRoots: [this.assets()] };
-  }
-
-  private assets(): vscode.Uri {
-    return vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview');
-  }
-
   private attach(panel: vscode.WebviewPanel): void {
     this.panel = panel;
     this.ready = false;
-    panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'rerank-lens.svg');
-    panel.webview.html = this.html(panel.webview);
-    this.listeners.push(
-      panel.webview.onDidReceiveMessage((message: ReportWebviewMessage) => {
-        if (message.type === 'ready') {
-          this.ready = true;
-          // Only the newest report matters: an older queued one would be replaced at once.
-          const shows = this.queue.filter((m) => m.type === 'show');
-          const rest = this.queue.filter((m) => m.type !== 'show');
-          this.queue = [];
-          const latest = shows.at(-1) ?? (this.current && { type: 'show' as const, view: this.current.view });
-          if (latest) this.post(latest);
-          for (const m of rest) this.post(m);
-          return;
-        }
-        this.received.fire(message);
-      }),
-      panel.onDidDispose(() => {
+    attachWebview<ReportWebviewMessage>(panel, this.context.extensionUri, PAGE, {
+      ready: () => {
+        this.ready = true;
+        // Only the newest report matters: an older queued one would be replaced at once.
+        const shows = this.queue.filter((m) => m.type === 'show');
+        const rest = this.queue.filter((m) => m.type !== 'show');
+        this.queue = [];
+        const latest = shows.at(-1) ?? (this.current && { type: 'show' as const, view: this.current.view });
+        if (latest) this.post(latest);
+        for (const m of rest) this.post(m);
+      },
+      message: (message) => this.received.fire(message),
+      disposed: () => {
         this.panel = undefined;
         this.ready = false;
         this.queue = [];
-        vscode.Disposable.from(...this.listeners.splice(0)).dispose();
-      }),
-    );
+      },
+    });
   }
 
   private post(message: ReportHostMessage): void {
@@ -104,38 +98,6 @@ export class ReportPanel implements vscode.Disposable {
       return;
     }
     void this.panel.webview.postMessage(message);
-  }
-
-  private html(webview: vscode.Webview): string {
-    const nonce = randomBytes(16).toString('base64');
-    const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.assets(), name)).toString();
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `img-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-      "connect-src 'none'",
-      "form-action 'none'",
-      "base-uri 'none'",
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${asset('codicon.css')}">
-<link rel="stylesheet" href="${asset('report.css')}">
-<title>Rerank Lens: Evaluation</title>
-</head>
-<body>
-<p id="empty">Run <strong>Rerank Lens: Evaluate…</strong> to evaluate runs against relevance judgments.</p>
-<main id="report"></main>
-<div id="status" role="status" aria-live="polite"></div>
-<script nonce="${nonce}" src="${asset('report.js')}"></script>
-</body>
-</html>`;
   }
 
   dispose(): void {
