@@ -46,6 +46,16 @@ async function shown() {
   return { tree, docs, marks, description: String(item.description), tooltip: (item.tooltip as vscode.MarkdownString).value, a11y: item.accessibilityInformation?.label ?? '' };
 }
 
+/**
+ * Deletes the labels file as a person would: not within milliseconds of the last write. The atomic writer
+ * renames over the file (a create event); VS Code's watcher drops a create and a delete of one path that
+ * arrive in the same batch, so a delete right after a mark could go unreported.
+ */
+async function deleteLater(path: string): Promise<void> {
+  await new Promise((r) => setTimeout(r, 1000));
+  await rm(path);
+}
+
 /** Polls until `check` holds (the tree follows a file on disk through a watcher). */
 async function until<T>(what: string, read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -175,7 +185,7 @@ describe('Relevance labels in the extension host', () => {
     // Marking one of them not relevant takes its mark away.
     await mark(movedIn[0].id, 0);
     assert.deepEqual((await shown()).marks.get(String(movedIn[0].id)), ['✗0']);
-    await rm(LABELS.fsPath);
+    await deleteLater(LABELS.fsPath);
     await until('no labels', shown, (s) => s.description === plain);
   });
 
@@ -219,7 +229,7 @@ describe('Relevance labels in the extension host', () => {
     const fixed = await until('the fixed file', shown, (s) => s.description.startsWith('nDCG'));
     assert.deepEqual([fixed.marks.get(String(first.id))?.[0], fixed.marks.get(String(second.id))?.[0]], ['✓2', '✓1']);
     assert.ok(!fixed.tooltip.includes('⚠'), 'the warning is gone');
-    await rm(LABELS.fsPath);
+    await deleteLater(LABELS.fsPath);
     await until('no labels', shown, (s) => s.description === plain);
   });
 

@@ -453,6 +453,13 @@ export async function runExtensionTests({
 
     if (result.code !== 0 || verbose) printLogs(result.logs, log);
     log(`[harness] extension tests exited with code ${result.code} after ${elapsed()}`);
+    // A crashed extension host (out of memory, killed) is reported to the page as exit 0 too: only a suite
+    // that printed its closing tally (test/support/mocha-suite.ts) with passes and no failures has passed.
+    const tally = consoleLines.flatMap((text) => text.split('\n')).map((line) => /^\S+: (\d+) passed, (\d+) failed$/.exec(line.trim())).findLast(Boolean);
+    if (result.code === 0 && !(tally && Number(tally[1]) > 0 && tally[2] === '0')) {
+      log(`[harness] FAILED: the suite ${tally ? `ran no test (${tally[0].trim()})` : 'never printed its tally (the extension host stopped mid-run?)'}`);
+      return 2;
+    }
     return typeof result.code === 'number' ? result.code : 2;
   } catch (err) {
     log(`[harness] ERROR: ${/** @type {Error} */ (err).stack ?? err}`);
