@@ -1,20 +1,18 @@
 /**
- * One benchmark process, talking to bench/run.ts over IPC, so each contender's memory and threads are
- * isolated while run.ts interleaves their runs (machine load then hits all contenders alike):
- *   node --import tsx bench/child.ts prepare | cold | engine <dtype> | rawOrt <dtype> | naive <dtype>
- * "prepare" and "cold" reply once and exit; a contender replies "ready" after loading, then serves requests.
- * Progress goes to stderr.
+ * One scoring process, started by a section through ctx.spawn, so each contender's memory and threads are
+ * isolated while the section interleaves their runs (machine load then hits all contenders alike):
+ *   node --import tsx bench/contender.ts prepare | cold <runs> | engine <dtype> | rawOrt <dtype> | naive <dtype>
+ * "prepare" and "cold" reply once and exit; a contender says "ready" after loading, then serves requests.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { dirname } from 'node:path';
 import type { Dtype } from '../src/shared/model-spec';
 import { createNaive, createRaw } from './baselines';
-import { DATA_FILE, maxRssMB, median, round1, type ChildMessage, type ChildRequest, type ChildStats, type ContenderImpl, type PrepareResult } from './common';
+import { DATA_FILE, maxRssMB, median, round1, type ChildRequest, type ChildStats, type ContenderImpl, type PrepareResult } from './common';
 import { buildData } from './docs';
 import { createEngine, runCold } from './engine';
-
-const send = (message: ChildMessage) => process.send?.(message);
+import { replyOnce, serveRequests } from './harness/ipc';
 
 async function prepare(): Promise<PrepareResult> {
   const t0 = performance.now();
@@ -24,12 +22,11 @@ async function prepare(): Promise<PrepareResult> {
   return { tokens: Object.fromEntries(data.cases.map((c) => [c.name, c.tokens])), words, prepareMs: round1(performance.now() - t0) };
 }
 
-async function serve(contender: ContenderImpl): Promise<void> {
+function serve(contender: ContenderImpl): void {
   // The main thread's event-loop delay, sampled only during runs that ask for it. A fresh histogram per run:
   // re-enabling one records the whole idle gap as a single huge delay.
   const loopRuns: IntervalHistogram[] = [];
-  let queue: Promise<void> = Promise.resolve();
-  const handle = async (id: number, request: ChildRequest): Promise<unknown> => {
+  const handle = async (request: ChildRequest): Promise<unknown> => {
     switch (request.op) {
       case 'run': {
         contender.prepare?.(request.case, request.batchTokens);
@@ -62,42 +59,20 @@ async function serve(contender: ContenderImpl): Promise<void> {
         }
         return stats;
       }
-      case 'exit':
-        await contender.dispose();
-        setImmediate(() => process.exit(0));
-        return null;
-      default:
-        throw new Error(`unknown request ${JSON.stringify(request)} (${id})`);
     }
   };
-  process.on('message', ({ id, request }: { id: number; request: ChildRequest }) => {
-    // One request at a time, in order.
-    queue = queue.then(async () => {
-      try {
-        send({ type: 'reply', id, ok: true, value: await handle(id, request) });
-      } catch (err) {
-        send({ type: 'reply', id, ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
-      }
-    });
-  });
-  // bench/run.ts went away (it failed or was interrupted): nothing left to serve.
-  process.on('disconnect', () => process.exit(1));
-  send({ type: 'ready', loadMs: round1(contender.loadMs), info: contender.info });
+  serveRequests(handle, { info: { loadMs: round1(contender.loadMs), ...contender.info }, dispose: () => contender.dispose() });
 }
 
 async function main(): Promise<void> {
-  const [step, dtype] = process.argv.slice(2) as [string, Dtype | undefined];
-  if (!process.send) throw new Error('bench/child.ts is started by bench/run.ts (it needs an IPC channel)');
-  if (step === 'prepare' || step === 'cold') {
-    const value = step === 'prepare' ? await prepare() : await runCold();
-    // Exit once the reply is out: nothing else is left to do, whatever handles remain.
-    process.send({ type: 'reply', id: 0, ok: true, value } satisfies ChildMessage, () => process.exit(0));
-    return;
-  }
+  const [step, arg] = process.argv.slice(2);
+  if (step === 'prepare') return replyOnce(prepare);
+  if (step === 'cold') return replyOnce(() => runCold(Number(arg) || 3));
+  const dtype = arg as Dtype;
   if (dtype !== 'fp32' && dtype !== 'q8') throw new Error(`${step} needs a dtype (fp32 or q8)`);
-  if (step === 'engine') await serve(await createEngine(dtype));
-  else if (step === 'rawOrt') await serve(await createRaw(dtype));
-  else if (step === 'naive') await serve(await createNaive(dtype));
+  if (step === 'engine') serve(await createEngine(dtype));
+  else if (step === 'rawOrt') serve(await createRaw(dtype));
+  else if (step === 'naive') serve(await createNaive(dtype));
   else throw new Error(`unknown step ${step}`);
 }
 
