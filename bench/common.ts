@@ -88,6 +88,9 @@ export function prng(seed: number): () => number {
 
 export const round1 = (n: number): number => Math.round(n * 10) / 10;
 
+/** The key of a run in ChildStats.cpuMsByRun. */
+export const runKey = (caseName: string, batchTokens?: number): string => `${caseName}@${batchTokens ?? 'default'}`;
+
 export function log(message: string): void {
   process.stderr.write(`  ${message}\n`);
 }
@@ -103,7 +106,7 @@ export type Contender = 'engine' | 'rawOrt' | 'naive';
 
 export type ChildRequest =
   /** One timed scoring pass over a case (anything the contender prepares beforehand is not timed). */
-  | { op: 'run'; case: string; batchTokens?: number; watchEventLoop?: boolean }
+  | { op: 'run'; case: string; batchTokens?: number; watchEventLoop?: boolean; warmUp?: boolean }
   /** Engine only: start scoring, abort `delayMs` after the first progress event, time until CancelledError. */
   | { op: 'cancel'; case: string; delayMs?: number }
   | { op: 'stats' };
@@ -111,6 +114,11 @@ export type ChildRequest =
 export interface ChildStats {
   maxRssMB: number;
   eventLoopDelay?: EventLoopDelay;
+  /**
+   * CPU time (user + system, every thread of the process) of each timed run, by `case@batchTokens`. Less
+   * sensitive to other load than wall time: it tells "does more work" from "got less of the CPU".
+   */
+  cpuMsByRun: Record<string, number[]>;
 }
 
 export interface EventLoopDelay {

@@ -9,7 +9,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { dirname } from 'node:path';
 import type { Dtype } from '../src/shared/model-spec';
 import { createNaive, createRaw } from './baselines';
-import { DATA_FILE, maxRssMB, median, round1, type ChildRequest, type ChildStats, type ContenderImpl, type PrepareResult } from './common';
+import { DATA_FILE, maxRssMB, median, round1, runKey, type ChildRequest, type ChildStats, type ContenderImpl, type PrepareResult } from './common';
 import { buildData } from './docs';
 import { createEngine, runCold } from './engine';
 import { replyOnce, serveRequests } from './harness/ipc';
@@ -26,26 +26,31 @@ function serve(contender: ContenderImpl): void {
   // The main thread's event-loop delay, sampled only during runs that ask for it. A fresh histogram per run:
   // re-enabling one records the whole idle gap as a single huge delay.
   const loopRuns: IntervalHistogram[] = [];
+  const cpuMsByRun: Record<string, number[]> = {};
   const handle = async (request: ChildRequest): Promise<unknown> => {
     switch (request.op) {
       case 'run': {
         contender.prepare?.(request.case, request.batchTokens);
         const histogram = request.watchEventLoop ? monitorEventLoopDelay({ resolution: 10 }) : undefined;
         histogram?.enable();
+        const cpu0 = process.cpuUsage();
         const t0 = performance.now();
         try {
           await contender.run(request.case, request.batchTokens);
         } finally {
           histogram?.disable();
         }
+        const ms = performance.now() - t0;
+        const cpu = process.cpuUsage(cpu0);
+        if (!request.warmUp) (cpuMsByRun[runKey(request.case, request.batchTokens)] ??= []).push(round1((cpu.user + cpu.system) / 1000));
         if (histogram) loopRuns.push(histogram);
-        return performance.now() - t0;
+        return ms;
       }
       case 'cancel':
         if (!contender.cancel) throw new Error('this contender cannot cancel');
         return contender.cancel(request.case, request.delayMs);
       case 'stats': {
-        const stats: ChildStats = { maxRssMB: round1(maxRssMB()) };
+        const stats: ChildStats = { maxRssMB: round1(maxRssMB()), cpuMsByRun };
         if (loopRuns.length) {
           // Per run, then the worst run's p99 and max (histograms of this kind cannot be merged).
           const ms = (f: (h: IntervalHistogram) => number) => loopRuns.map((h) => round1(f(h) / 1e6));

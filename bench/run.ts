@@ -135,7 +135,8 @@ async function main(): Promise<void> {
   const lines = ['', `== Summary: ${mode} run of ${chosen.map((s) => s.section.name).join(', ')}; ${seconds} s; ${loadText(load)} on ${availableParallelism()} cores`];
   const checks = Object.entries(records).flatMap(([name, r]) => r.targets.map((t) => ({ t, label: `${name}: ${t.name}` })));
   if (wholeDefault) checks.push({ t: target('default run wall time', seconds, 'max', DEFAULT_BUDGET_S, 's'), label: 'run: default run wall time' });
-  lines.push(...checks.map(({ t, label }) => `  ${targetLine(t, label)}`));
+  const width = Math.max(0, ...checks.map((c) => c.label.length));
+  lines.push(...checks.map(({ t, label }) => `  ${targetLine(t, label, width)}`));
   const failed = Object.entries(records).filter(([, r]) => r.error);
   lines.push(`${checks.filter((c) => c.t.pass).length}/${checks.length} targets met${failed.length ? `; FAILED sections: ${failed.map(([n]) => n).join(', ')}` : ''}.`);
   if (load.mean > availableParallelism() + 0.5) {

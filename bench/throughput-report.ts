@@ -2,7 +2,7 @@
  * The throughput section's table, notes and JSON figures, from its per-dtype results.
  */
 import type { Dtype } from '../src/shared/model-spec';
-import { BIG_CASE, CASES, DTYPES, NAIVE_CHUNK, QUERY, SWEEP_CASE, type ChildStats, type Contender, type PrepareResult } from './common';
+import { BIG_CASE, CASES, DTYPES, NAIVE_CHUNK, QUERY, SWEEP_CASE, median, runKey, type ChildStats, type Contender, type PrepareResult } from './common';
 import type { Timing } from './harness/interleave';
 import { fmt } from './harness/print';
 import type { BenchContext, Row } from './harness/section';
@@ -26,6 +26,12 @@ export function throughputReport(ctx: BenchContext, r: Record<Dtype, DtypeResult
     const t = r[dtype].cases[name];
     return t?.[of] ? t.engine.perSec / t[of].perSec : Number.NaN;
   };
+  // Per pair: CPU time of the run's process (all threads), engine vs raw ORT at its budget.
+  const cpuRatio = (dtype: Dtype, name: string): number => {
+    const cpu = (c: Contender, batchTokens?: number) => r[dtype].stats[c].cpuMsByRun[runKey(name, batchTokens)];
+    const [engine, raw] = [cpu('engine'), cpu('rawOrt', r[dtype].rawBudget)];
+    return engine?.length && raw?.length ? median(raw) / median(engine) : Number.NaN;
+  };
   const rows: Row[] = DTYPES.flatMap((dtype) =>
     measured.map((c) => {
       const t = r[dtype].cases[c.name];
@@ -40,6 +46,7 @@ export function throughputReport(ctx: BenchContext, r: Record<Dtype, DtypeResult
         naive: t.naive?.perSec ?? '-',
         'eng/raw': ratioText(ratio(dtype, c.name)),
         'eng/naive': ratioText(ratio(dtype, c.name, 'naive')),
+        'eng/raw CPU': ratioText(cpuRatio(dtype, c.name)),
       };
     }),
   );
@@ -57,6 +64,8 @@ export function throughputReport(ctx: BenchContext, r: Record<Dtype, DtypeResult
     `  batchTokens ${DTYPES.map((d) => `${d} ${r[d].rawBudget}`).join(', ')}: the best on ${SWEEP_CASE} of ${r.fp32.sweep.rawOrt.map((p) => p.batchTokens).join(', ')}${ctx.full ? ' (the full sweep)' : ' (the best two of the full sweep; --full sweeps 256…4096)'}.`,
     `naive: AutoTokenizer + AutoModelForSequenceClassification, default session options, one padded batch${ctx.full ? `; ${BIG_CASE} as unsorted padded chunks of ${NAIVE_CHUNK}` : `; not run on ${BIG_CASE} by default (--full: ~50 s a run)`}.`,
     `  Information only: onnxruntime-node 1.30 already uses every core by default, so naive differs from rawOrt by padding, not threads.`,
+    `eng/raw CPU: raw ORT's CPU time per run over the engine's (user + system, all threads of each process, medians): the eng/raw`,
+    `  ratio if both had the same CPU. When it is near 1 but eng/raw is not, the engine got less of a busy machine, it did not do more work.`,
     '',
     `Batch token budget on ${SWEEP_CASE} (budget pairs/s):`,
     ...DTYPES.map((d) => sweepLine(`rawOrt ${d}`, r[d].sweep.rawOrt)),
@@ -84,6 +93,7 @@ export function throughputReport(ctx: BenchContext, r: Record<Dtype, DtypeResult
           naive: t.naive ? { ...entry(t.naive), batching: c.name === BIG_CASE ? `unsorted padded chunks of ${NAIVE_CHUNK}` : 'one padded batch' } : null,
           engineOverRawOrt: round3(ratio(dtype, c.name)),
           engineOverNaive: t.naive ? round3(ratio(dtype, c.name, 'naive')) : null,
+          engineOverRawOrtByCpu: round3(cpuRatio(dtype, c.name)),
         };
       }),
     ),
@@ -95,6 +105,7 @@ export function throughputReport(ctx: BenchContext, r: Record<Dtype, DtypeResult
     peakRssMBByDtype: rss,
     processPeakRssMB: Object.fromEntries(DTYPES.map((d) => [d, Object.fromEntries(Object.entries(r[d].stats).map(([c, s]) => [c, Math.round(s.maxRssMB)]))])),
     loadMs: Object.fromEntries(DTYPES.map((d) => [d, r[d].loadMs])),
+    cpuMsByRun: Object.fromEntries(DTYPES.map((d) => [d, Object.fromEntries(Object.entries(r[d].stats).map(([c, s]) => [c, s.cpuMsByRun]))])),
   };
   return { rows, notes, figures, ratio, eventLoopP99Ms: eld?.p99Ms ?? Number.NaN, peakRssMB };
 }

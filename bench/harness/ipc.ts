@@ -31,12 +31,17 @@ export class BenchChild<Req = unknown> {
   private readonly exited: Promise<void>;
   /** Resolves with the child's `info` once it serves requests (serveRequests). */
   readonly ready: Promise<unknown>;
+  private readonly single: Promise<unknown>;
 
   constructor(readonly label: string, script: string, args: readonly string[] = []) {
     this.proc = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, script), ...args], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     live.add(this.proc);
+    // Expected from the start, so a reply that comes early is kept. A child sends one or the other: the
+    // promise it never settles is only rejected when it exits, and nobody awaits that one.
     this.ready = this.expect(READY);
-    this.ready.catch(() => undefined); // one-shot children never say "ready"; failures surface through result()
+    this.single = this.expect(ONE_SHOT);
+    this.ready.catch(() => undefined);
+    this.single.catch(() => undefined);
     this.proc.on('message', (m: FromChild) => {
       const id = m.type === 'ready' ? READY : m.id;
       const p = this.pending.get(id);
@@ -70,7 +75,7 @@ export class BenchChild<Req = unknown> {
 
   /** The single value of a child that uses replyOnce. */
   result<T>(): Promise<T> {
-    return this.failure ? Promise.reject(this.failure) : this.expect<T>(ONE_SHOT);
+    return this.single as Promise<T>;
   }
 
   /** Asks the child to exit (it disposes what it holds); kills it after 10 s. */

@@ -17,9 +17,9 @@ export function table(rows: readonly Row[]): string[] {
   return [line(keys), '-'.repeat(widths.reduce((a, b) => a + b + 2, -2)), ...texts.slice(1).map(line)];
 }
 
-export function targetLine(t: Target, label = t.name): string {
+export function targetLine(t: Target, label = t.name, width = 44): string {
   const op = t.kind === 'min' ? '≥' : '≤';
   const value = t.unit === '×' ? `${fmt(t.value, 3)}×` : `${fmt(t.value)} ${t.unit}`;
   const limit = t.unit === '×' ? `${t.limit}×` : `${t.limit} ${t.unit}`;
-  return `${t.pass ? 'PASS' : 'FAIL'}  ${label.padEnd(44)} ${value.padStart(11)}  (${op} ${limit})`;
+  return `${t.pass ? 'PASS' : 'FAIL'}  ${label.padEnd(width)} ${value.padStart(11)}  (${op} ${limit})`;
 }

@@ -33,15 +33,19 @@ async function benchDtype(ctx: BenchContext, dtype: Dtype, pairs: Record<string,
   try {
     const info = Object.fromEntries(await Promise.all(CONTENDERS.map(async (c) => [c, (await procs[c].ready) as ContenderInfo])));
     ctx.log(`${dtype} loaded: ${CONTENDERS.map((c) => `${c} ${Math.round(info[c].loadMs)} ms`).join(', ')}`);
-    const run = (c: Contender, name: string, batchTokens?: number, watchEventLoop = false) => () =>
-      procs[c].request<number>({ op: 'run', case: name, batchTokens, watchEventLoop });
-    // --full: one untimed run of the same case; default: one on the 16-pair case (the median absorbs the rest).
-    const warm = (c: Contender, name: string, batchTokens?: number) => run(c, ctx.full ? name : SEED_CASE, batchTokens);
-    const variant = (key: string, c: Contender, name: string, reps: number, batchTokens?: number, warmUp = true, watch = false): Variant => ({
+    interface RunOptions {
+      batchTokens?: number;
+      /** Sample the event-loop delay during the timed runs. */
+      watch?: boolean;
+      /** Warm up first (default true). */
+      warmUp?: boolean;
+    }
+    const variant = (key: string, c: Contender, name: string, reps: number, o: RunOptions = {}): Variant => ({
       key,
       reps,
-      run: run(c, name, batchTokens, watch),
-      warmUp: warmUp ? warm(c, name, batchTokens) : undefined,
+      run: () => procs[c].request<number>({ op: 'run', case: name, batchTokens: o.batchTokens, watchEventLoop: o.watch }),
+      // --full: one untimed run of the same case; default: one on the 16-pair case (the median absorbs the rest).
+      warmUp: o.warmUp === false ? undefined : () => procs[c].request<number>({ op: 'run', case: ctx.full ? name : SEED_CASE, batchTokens: o.batchTokens, warmUp: true }),
     });
     const timings = (name: string, runs: Record<string, number[]>): Record<string, Timing> =>
       Object.fromEntries(Object.entries(runs).map(([k, ms]) => [k, timing(pairs[name], ms)]));
@@ -52,8 +56,8 @@ async function benchDtype(ctx: BenchContext, dtype: Dtype, pairs: Record<string,
       SWEEP_CASE,
       await interleave([
         variant('engine', 'engine', SWEEP_CASE, ctx.reps(3, 5)),
-        ...budgets.map((b) => variant(`rawOrt@${b}`, 'rawOrt', SWEEP_CASE, ctx.reps(3, 5), b)),
-        ...(ctx.full ? FULL_SWEEP.map((b) => variant(`engine@${b}`, 'engine', SWEEP_CASE, 3, b)) : []),
+        ...budgets.map((b) => variant(`rawOrt@${b}`, 'rawOrt', SWEEP_CASE, ctx.reps(3, 5), { batchTokens: b })),
+        ...(ctx.full ? FULL_SWEEP.map((b) => variant(`engine@${b}`, 'engine', SWEEP_CASE, ctx.reps(3), { batchTokens: b })) : []),
         variant('naive', 'naive', SWEEP_CASE, ctx.reps(2, 5)),
       ]),
     );
@@ -62,7 +66,7 @@ async function benchDtype(ctx: BenchContext, dtype: Dtype, pairs: Record<string,
     const cases: DtypeResult['cases'] = { [SWEEP_CASE]: { engine: small.engine, rawOrt: small[`rawOrt@${rawBudget}`], naive: small.naive } };
 
     if (ctx.full) {
-      const seed = timings(SEED_CASE, await interleave(CONTENDERS.map((c) => variant(c, c, SEED_CASE, 7, c === 'rawOrt' ? rawBudget : undefined))));
+      const seed = timings(SEED_CASE, await interleave(CONTENDERS.map((c) => variant(c, c, SEED_CASE, ctx.reps(7), { batchTokens: c === 'rawOrt' ? rawBudget : undefined }))));
       cases[SEED_CASE] = { engine: seed.engine, rawOrt: seed.rawOrt, naive: seed.naive };
     }
 
@@ -70,9 +74,9 @@ async function benchDtype(ctx: BenchContext, dtype: Dtype, pairs: Record<string,
     const big = timings(
       BIG_CASE,
       await interleave([
-        variant('engine', 'engine', BIG_CASE, ctx.reps(2, 3), undefined, ctx.full, dtype === 'fp32'),
-        variant('rawOrt', 'rawOrt', BIG_CASE, ctx.reps(2, 3), rawBudget, ctx.full),
-        ...(ctx.full ? [variant('naive', 'naive', BIG_CASE, 3)] : []),
+        variant('engine', 'engine', BIG_CASE, ctx.reps(2, 3), { warmUp: ctx.full, watch: dtype === 'fp32' }),
+        variant('rawOrt', 'rawOrt', BIG_CASE, ctx.reps(2, 3), { batchTokens: rawBudget, warmUp: ctx.full }),
+        ...(ctx.full ? [variant('naive', 'naive', BIG_CASE, ctx.reps(3))] : []),
       ]),
     );
     cases[BIG_CASE] = { engine: big.engine, rawOrt: big.rawOrt, naive: big.naive };
