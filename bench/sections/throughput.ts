@@ -26,6 +26,14 @@ export const DEFAULT_RAW_BUDGETS = [1024, 2048];
 
 const CONTENDERS: readonly Contender[] = ['engine', 'rawOrt', 'naive'];
 
+interface RunOptions {
+  batchTokens?: number;
+  /** Sample the engine's event-loop delay during the timed runs. */
+  watch?: boolean;
+  /** Warm up first (default true). */
+  warmUp?: boolean;
+}
+
 async function benchDtype(ctx: BenchContext, dtype: Dtype, pairs: Record<string, number>): Promise<DtypeResult> {
   const procs = Object.fromEntries(
     CONTENDERS.map((c) => [c, ctx.spawn<ChildRequest>(`${c} ${dtype}`, 'bench/contender.ts', [c, dtype])]),
@@ -33,13 +41,6 @@ async function benchDtype(ctx: BenchContext, dtype: Dtype, pairs: Record<string,
   try {
     const info = Object.fromEntries(await Promise.all(CONTENDERS.map(async (c) => [c, (await procs[c].ready) as ContenderInfo])));
     ctx.log(`${dtype} loaded: ${CONTENDERS.map((c) => `${c} ${Math.round(info[c].loadMs)} ms`).join(', ')}`);
-    interface RunOptions {
-      batchTokens?: number;
-      /** Sample the event-loop delay during the timed runs. */
-      watch?: boolean;
-      /** Warm up first (default true). */
-      warmUp?: boolean;
-    }
     const variant = (key: string, c: Contender, name: string, reps: number, o: RunOptions = {}): Variant => ({
       key,
       reps,
