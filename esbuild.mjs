@@ -1,4 +1,4 @@
-// Bundles the extension host entry, the scoring worker and the CLI into dist/.
+// Bundles the extension host entry, the scoring worker, the results reader and the CLI into dist/.
 // onnxruntime-node ships native binaries and must stay an unbundled dependency.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
@@ -25,8 +25,10 @@ const node = {
 const builds = [
   { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { worker: 'src/worker/worker.ts' }, outdir: 'dist' },
+  // Results files are parsed in a worker of their own (no model runtime in it: quick to start, safe to terminate).
+  { ...node, entryPoints: { reader: 'src/worker/reader.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'src/cli/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
-  // The answer panel's script runs in the webview (a browser), not in Node.
+  // The webviews' scripts (answer panel, evaluation report) run in a browser, not in Node.
   {
     bundle: true,
     platform: 'browser',
@@ -34,7 +36,7 @@ const builds = [
     target: 'es2022',
     sourcemap: !production,
     minify: production,
-    entryPoints: { answer: 'src/webview/answer.ts' },
+    entryPoints: { answer: 'src/webview/answer.ts', report: 'src/webview/report/main.ts' },
     outdir: 'dist/webview',
     logLevel: 'warning',
   },
@@ -42,18 +44,21 @@ const builds = [
 
 // The webview may only load from dist/webview (its localResourceRoots): put its styles and icons there.
 mkdirSync('dist/webview', { recursive: true });
-copyFileSync('media/answer.css', 'dist/webview/answer.css');
+for (const css of ['answer.css', 'report.css']) copyFileSync(`media/${css}`, `dist/webview/${css}`);
 for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/webview/${file}`);
 
-// `--tests`: the extension-host integration suite, loaded by VS Code from out/test/integration.
+// `--tests`: the extension-host integration suites, loaded by VS Code from out/test/<suite>: `integration`
+// (every editor, from VS Code 1.100) and `integration-lm` (the language-model and chat tests, VS Code 1.117).
 if (process.argv.includes('--tests')) {
-  const dir = 'test/integration';
-  builds.push({
-    ...node,
-    entryPoints: readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => `${dir}/${f}`),
-    outdir: 'out/test/integration',
-    external: [...node.external, 'mocha'],
-  });
+  for (const suite of ['integration', 'integration-lm']) {
+    const dir = `test/${suite}`;
+    builds.push({
+      ...node,
+      entryPoints: readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => `${dir}/${f}`),
+      outdir: `out/test/${suite}`,
+      external: [...node.external, 'mocha'],
+    });
+  }
 }
 
 if (watch) {

@@ -51,4 +51,15 @@ export default tseslint.config(
     paths: [vscode],
     patterns: [{ regex: '^\\.\\./(?!shared/)', message: 'src/webview imports only its own folder and src/shared.' }],
   }),
+  // A webview with its own folder (the report): the same rule, one level deeper.
+  zone(['src/webview/*/**/*.ts'], {
+    paths: [vscode],
+    patterns: [{ regex: '^\\.\\./(?!\\.\\./shared/)', message: 'a webview folder imports only itself and src/shared.' }],
+  }),
+  {
+    // Test-only extensions in plain JS: VS Code loads them (and their suites) as CommonJS.
+    files: ['test/lm-*/**/*.js'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

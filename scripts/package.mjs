@@ -100,7 +100,7 @@ export async function packageVsix({ target = currentTarget(), out, quiet = false
 function checkContents(files, platform, arch) {
   const required = [
     'package.json', 'readme.md', 'changelog.md', 'license.txt',
-    'dist/extension.js', 'dist/worker.js', 'dist/cli.js', 'media/rerank-lens.svg',
+    'dist/extension.js', 'dist/worker.js', 'dist/reader.js', 'dist/cli.js', 'media/rerank-lens.svg',
     'node_modules/onnxruntime-node/package.json', 'node_modules/onnxruntime-node/dist/index.js',
     `node_modules/onnxruntime-node/bin/napi-v6/${platform}/${arch}/onnxruntime_binding.node`,
     'node_modules/onnxruntime-common/package.json', 'node_modules/onnxruntime-common/dist/cjs/index.js',

@@ -53,11 +53,33 @@ export function optionalInt(value: string | undefined, name: string): number | u
   return n;
 }
 
+/** A number option within [min, max], e.g. `--min-score=-2` (a negative value needs the `=` form). */
+export function optionalNumber(value: string | undefined, name: string, min = -Infinity, max = Infinity): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
+    const range = Number.isFinite(min) ? ` between ${min} and ${max}` : '';
+    throw new UsageError(`${name} must be a number${range}, got "${value}".`);
+  }
+  return n;
+}
+
 /** One self-overwriting progress line on stderr (only when it is a terminal). */
 export function showProgress(p: Progress): void {
-  const line =
-    p.phase === 'download' ? `Downloading ${p.file} ${Math.round(p.percent)}%` : p.phase === 'load' ? 'Loading model…' : `Scored ${p.done}/${p.total}`;
-  process.stderr.write(`\r\x1b[K${line}`);
+  process.stderr.write(`\r\x1b[K${progressText(p)}`);
+}
+
+export function progressText(p: Progress): string {
+  switch (p.phase) {
+    case 'download':
+      return `Downloading ${p.file} ${Math.round(p.percent)}%`;
+    case 'load':
+      return 'Loading model…';
+    case 'read':
+      return p.percent === undefined ? `Reading ${p.file}…` : `Reading ${p.file} ${p.percent}%`;
+    case 'score':
+      return `Scored ${p.done}/${p.total}`;
+  }
 }
 
 export function clearProgress(): void {

@@ -1,10 +1,13 @@
 import { isCancelled, isInputError } from '../core/errors';
+import { isRemoteRerankError } from '../core/rerankers/remote';
 import { UsageError } from './args';
+import { EVAL_USAGE, evalCommand } from './eval';
 import { RERANK_USAGE, rerankCommand } from './rerank';
 
 /** Each command gets its arguments and a signal that Ctrl-C aborts; it returns the exit code. */
 const COMMANDS: Record<string, { usage: string; run: (argv: string[], signal: AbortSignal) => Promise<number> }> = {
   rerank: { usage: RERANK_USAGE, run: rerankCommand },
+  eval: { usage: EVAL_USAGE, run: evalCommand },
 };
 
 const USAGE = `${Object.values(COMMANDS)
@@ -12,7 +15,8 @@ const USAGE = `${Object.values(COMMANDS)
   .join('\n')}
 
 Commands: ${Object.keys(COMMANDS).join(', ')} (rerank-lens <command> --help for its options).
-Exit codes: 0 success, 1 usage error, 2 bad input (files, query or model), 3 internal error, 130 cancelled.
+Exit codes: 0 success, 1 usage error, 2 bad input (files, query, model) or a reranking server's refusal,
+3 internal error, 130 cancelled.
 The default model downloads from the Hugging Face hub on first use (HF_ENDPOINT picks a mirror).`;
 
 async function main(argv: string[]): Promise<number> {
@@ -39,7 +43,8 @@ function fail(err: unknown, usage: string): number {
     process.stderr.write(`rerank-lens: ${(err as Error).message}\n\n${usage}\n`);
     return 1;
   }
-  if (isInputError(err)) {
+  // A reranking server's error is one line naming the endpoint and the HTTP status, never the key.
+  if (isInputError(err) || (isRemoteRerankError(err) && err.code !== 'cancelled')) {
     process.stderr.write(`rerank-lens: ${err.message}\n`);
     return 2;
   }

@@ -11,6 +11,12 @@ export type InputErrorCode =
   | 'empty'
   | 'invalid-json'
   | 'wrong-shape'
+  /** A file of another kind than expected, e.g. a TREC run given as qrels. */
+  | 'wrong-format'
+  /** An id that the file refers to is not defined where it should be (a run's document not in the corpus). */
+  | 'unknown-id'
+  /** No query has a relevant judgment, so there is nothing to average. */
+  | 'no-judgments'
   | 'no-documents'
   | 'bad-query'
   | 'bad-model'

@@ -1,201 +1,138 @@
-import { visit } from 'jsonc-parser';
-import type { ResultsFile, RetrievedDocument } from './documents';
-import { InputError } from './errors';
+import type { ResultsFile } from './documents';
+import { CancelledError, InputError } from './errors';
+import { detect } from './formats/detect';
+import { toResultSets } from './formats/normalize';
+import type { ParseOptions } from './formats/options';
+import { lineStarts, locate, MAX_DEPTH, positionIn, tooDeepAt, TooDeep, type Position } from './formats/positions';
+import { shapeLabel } from './formats/shapes';
+import { ShapeProblem, type Extraction } from './formats/types';
+import type { Path } from './formats/values';
 import { jsonSyntaxError } from './json-errors';
 
-interface Located {
-  value: unknown;
-  /** 1-based line and column of the item's first character. */
-  line: number;
-  column: number;
-}
+export { DEFAULT_TEXT_FIELDS, type FieldMapping, type ParseOptions, type ParseProgress } from './formats/options';
+
+const JSONL_CHECK_EVERY = 4 * 1024 * 1024;
 
 /**
  * Parses the text of one results file: a JSON array of documents, a `{ "query", "results" }`
- * wrapper, or JSONL (one document per line). `file` is only used in messages.
+ * wrapper, JSONL, or the output of one of the retrievers in formats/ (recognised from the content,
+ * never the name). A pure function of its arguments, so a worker can run it; `file` is only used in
+ * messages. Every failure is an InputError naming the file.
  */
-export function parseResults(text: string, file: string): ResultsFile {
+export function parseResults(text: string, file: string, options: ParseOptions = {}): ResultsFile {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const shift = body.length === text.length ? 0 : 1;
-  if (body.trim() === '') {
+  if (!/\S/.test(body)) {
     throw new InputError('empty', `${file}: the file is empty. Expected a JSON array of documents or JSONL.`, file);
   }
-  const { items, query } = looksLikeJsonl(body, file) ? parseJsonl(body, file) : parseJson(body, file, shift);
-  const warnings: string[] = [];
-  const seen = new Set<string>();
-  const documents: RetrievedDocument[] = [];
-  items.forEach((item, index) => {
-    const doc = toDocument(item, index, file);
-    const key = String(doc.id);
-    if (seen.has(key)) {
-      warnings.push(`${file}:${item.line}: duplicate id ${JSON.stringify(doc.id)} (item ${index + 1}); kept the first.`);
-      return;
-    }
-    seen.add(key);
-    documents.push(doc);
-  });
-  return { file, query, documents, warnings };
-}
-
-function looksLikeJsonl(body: string, file: string): boolean {
-  if (/\.(jsonl|ndjson)$/i.test(file)) return true;
-  if (body.trimStart()[0] !== '{') return false;
-  // A single object spread over many lines is JSON; several lines each holding a whole object is JSONL.
-  try {
-    JSON.parse(body);
-    return false;
-  } catch {
-    const firstLine = body.trimStart().split('\n', 1)[0];
-    try {
-      return typeof JSON.parse(firstLine) === 'object';
-    } catch {
-      return false;
-    }
-  }
-}
-
-function parseJson(body: string, file: string, shift: number): { items: Located[]; query?: string } {
   let root: unknown;
-  try {
-    root = JSON.parse(body);
-  } catch (err) {
-    throw jsonSyntaxError(body, file, (err as Error).message);
-  }
-  let path: (string | number)[];
-  let list: unknown;
-  let query: string | undefined;
-  if (Array.isArray(root)) {
-    list = root;
-    path = [];
-  } else if (isObject(root) && Array.isArray(root.results)) {
-    list = root.results;
-    path = ['results'];
-    if (root.query !== undefined && root.query !== null) {
-      if (typeof root.query !== 'string') {
-        throw new InputError('wrong-shape', `${file}: "query" must be a string, got ${kind(root.query)}.`, file);
-      }
-      query = root.query.trim() || undefined;
+  let jsonl = /\.(jsonl|ndjson)$/i.test(file);
+  if (!jsonl) {
+    try {
+      root = JSON.parse(body);
+    } catch (err) {
+      jsonl = looksLikeJsonl(body);
+      if (!jsonl) throw jsonSyntaxError(body, file, (err as Error).message);
     }
+  }
+  let where: (path: Path) => Position;
+  let extraction: Extraction;
+  if (jsonl) {
+    const lines = parseJsonl(body, file, options.signal);
+    refuseDeep(body, file, tooDeepAt(body));
+    extraction = recognise(lines.values, file, options);
+    where = (path) => lines.positions[typeof path[0] === 'number' ? path[0] : 0] ?? { line: 1, column: 1 };
   } else {
+    extraction = recognise(root, file, options);
+    try {
+      where = locate(body, extraction.sets.flatMap((s) => s.candidates.map((c) => c.path)));
+    } catch (err) {
+      if (err instanceof TooDeep) refuseDeep(body, file, err.offset);
+      throw err;
+    }
+  }
+  const located = (path: Path): Position => {
+    const pos = where(path);
+    return pos.line === 1 ? { line: 1, column: pos.column + shift } : pos;
+  };
+  const { sets, warnings } = toResultSets(extraction, file, located, options);
+  // Weaviate's `Get: {}` or an empty `_msearch`: one empty set, so "no documents" is said once, by the merge.
+  if (sets.length === 0) sets.push({ documents: [] });
+  const selected = options.queryIndex ?? 0;
+  if (!Number.isInteger(selected) || selected < 0 || selected >= sets.length) {
     throw new InputError(
-      'wrong-shape',
-      `${file}: expected a JSON array of documents, or an object with a "results" array; got ${describeRoot(root)}.`,
+      'bad-query',
+      `${file} has ${sets.length} result set${sets.length === 1 ? '' : 's'}; query index ${selected} is out of range (0–${sets.length - 1}).`,
       file,
     );
   }
-  const positions = itemPositions(body, path);
-  const items = (list as unknown[]).map((value, i) => ({
-    value,
-    line: positions[i]?.line ?? 1,
-    column: (positions[i]?.column ?? 1) + (positions[i]?.line === 1 ? shift : 0),
-  }));
-  return { items, query };
-}
-
-/** Where each element of the array at `path` starts, from one pass of VS Code's JSON scanner. */
-function itemPositions(body: string, path: (string | number)[]): { line: number; column: number }[] {
-  const out: { line: number; column: number }[] = [];
-  // Nesting level of an item: the root is level 1, so the array's items sit one below the path.
-  const itemLevel = path.length + 2;
-  let level = 0;
-  const atItem = (line: number, character: number, pathSupplier: () => (string | number)[]) => {
-    if (level !== itemLevel) return;
-    const p = pathSupplier();
-    if (path.every((part, i) => p[i] === part)) out.push({ line: line + 1, column: character + 1 });
+  const set = sets[selected];
+  return {
+    file,
+    shape: extraction.shape,
+    label: shapeLabel(extraction.shape, jsonl),
+    query: set.query,
+    documents: set.documents,
+    scoreKind: set.scoreKind,
+    resultSets: sets,
+    selected,
+    warnings,
   };
-  visit(body, {
-    onObjectBegin: (_o, _l, line, ch, ps) => {
-      level++;
-      atItem(line, ch, ps);
-    },
-    onObjectEnd: () => void level--,
-    onArrayBegin: (_o, _l, line, ch, ps) => {
-      level++;
-      atItem(line, ch, ps);
-    },
-    onArrayEnd: () => void level--,
-    onLiteralValue: (_v, _o, _l, line, ch, ps) => {
-      level++;
-      atItem(line, ch, ps);
-      level--;
-    },
-  });
-  return out;
 }
 
-function parseJsonl(body: string, file: string): { items: Located[]; query?: string } {
-  const items: Located[] = [];
+function recognise(root: unknown, file: string, options: ParseOptions): Extraction {
+  try {
+    return detect(root, options.fields?.resultsPath);
+  } catch (err) {
+    if (err instanceof ShapeProblem) throw new InputError('wrong-shape', `${file}: ${err.message}`, file);
+    throw err;
+  }
+}
+
+function refuseDeep(body: string, file: string, offset: number): void {
+  if (offset < 0) return;
+  const pos = positionIn(lineStarts(body), offset);
+  throw new InputError(
+    'wrong-shape',
+    `${file}:${pos.line}:${pos.column}: the JSON is nested more than ${MAX_DEPTH} levels deep; results files are not that deep.`,
+    file,
+    pos,
+  );
+}
+
+function looksLikeJsonl(body: string): boolean {
+  const start = body.search(/\S/);
+  if (body[start] !== '{') return false;
+  // A single object spread over many lines is JSON; several lines each holding a whole object is JSONL.
+  const end = body.indexOf('\n', start);
+  try {
+    return typeof JSON.parse(body.slice(start, end < 0 ? undefined : end)) === 'object';
+  } catch {
+    return false;
+  }
+}
+
+function parseJsonl(body: string, file: string, signal?: AbortSignal): { values: unknown[]; positions: Position[] } {
+  const values: unknown[] = [];
+  const positions: Position[] = [];
   let offset = 0;
+  let checked = 0;
   const lines = body.split('\n');
   lines.forEach((raw, i) => {
     const lineText = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (lineText.trim() !== '') {
-      let value: unknown;
+    if (/\S/.test(lineText)) {
       try {
-        value = JSON.parse(lineText);
+        values.push(JSON.parse(lineText));
       } catch (err) {
         throw jsonSyntaxError(lineText, file, (err as Error).message, { lines: i, offset });
       }
-      const column = lineText.length - lineText.trimStart().length + 1;
-      items.push({ value, line: i + 1, column });
+      positions.push({ line: i + 1, column: lineText.length - lineText.trimStart().length + 1 });
     }
     offset += raw.length + 1;
+    if (offset - checked > JSONL_CHECK_EVERY) {
+      checked = offset;
+      if (signal?.aborted) throw new CancelledError();
+    }
   });
-  return { items };
-}
-
-function toDocument(item: Located, index: number, file: string): RetrievedDocument {
-  const where = `${file}:${item.line}:${item.column}: item ${index + 1}`;
-  const v = item.value;
-  if (!isObject(v)) {
-    throw shapeError(file, item, `${where} must be an object with "id" and "text", got ${kind(v)}.`);
-  }
-  const id = v.id;
-  if (id === undefined || id === null) {
-    throw shapeError(file, item, `${where} is missing the field "id".`);
-  }
-  if (!(typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id)))) {
-    throw shapeError(file, item, `${where}: "id" must be a string or a number, got ${kind(id)}.`);
-  }
-  const textField = ['text', 'page_content', 'content'].find((k) => v[k] !== undefined);
-  if (textField === undefined) {
-    throw shapeError(file, item, `${where} (id ${JSON.stringify(id)}) is missing the field "text".`);
-  }
-  const text = v[textField];
-  if (typeof text !== 'string') {
-    throw shapeError(file, item, `${where} (id ${JSON.stringify(id)}): "${textField}" must be a string, got ${kind(text)}.`);
-  }
-  const metadata = v.metadata ?? {};
-  if (!isObject(metadata)) {
-    throw shapeError(file, item, `${where} (id ${JSON.stringify(id)}): "metadata" must be an object, got ${kind(metadata)}.`);
-  }
-  const score = v.score ?? undefined;
-  if (score !== undefined && !(typeof score === 'number' && Number.isFinite(score))) {
-    throw shapeError(file, item, `${where} (id ${JSON.stringify(id)}): "score" must be a number, got ${kind(score)}.`);
-  }
-  return { id, text, metadata, score, rank: index + 1, line: item.line, column: item.column };
-}
-
-function shapeError(file: string, item: Located, message: string): InputError {
-  return new InputError('wrong-shape', message, file, { line: item.line, column: item.column });
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function kind(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'object') return 'an object';
-  if (typeof v === 'string') return `a string (${JSON.stringify(v.length > 30 ? v.slice(0, 30) + '…' : v)})`;
-  return `${typeof v === 'number' ? 'a number' : `a ${typeof v}`} (${String(v)})`;
-}
-
-function describeRoot(root: unknown): string {
-  if (isObject(root)) {
-    const keys = Object.keys(root).slice(0, 5).map((k) => `"${k}"`);
-    return keys.length ? `an object with ${keys.join(', ')}` : 'an empty object';
-  }
-  return kind(root);
+  return { values, positions };
 }

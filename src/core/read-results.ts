@@ -1,15 +1,36 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { ResultsFile } from './documents';
 import { InputError, positionAt } from './errors';
-import { parseResults } from './parse';
+import { parseResults, type ParseOptions } from './parse';
 
-/** Results files larger than this are refused with a message instead of exhausting memory. */
-export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+/** Results files larger than this are refused with a message instead of exhausting memory (the CLI's --max-file-mb, rerankLens.maxFileSizeMB). */
+export const DEFAULT_MAX_MB = 64;
+/** V8 strings hold at most 2^29 - 24 characters, so a larger file could not be decoded anyway. */
+export const LARGEST_MAX_MB = 500;
+export const DEFAULT_MAX_BYTES = DEFAULT_MAX_MB * 1024 * 1024;
 
-export interface ReadOptions {
+export interface ReadOptions extends ParseOptions {
   /** The name used in messages (defaults to the path). */
   displayName?: string;
+  /** Files larger than this are refused before reading (default DEFAULT_MAX_BYTES). */
   maxBytes?: number;
+}
+
+/** "read hits.json as Qdrant points (120 documents)", or per query for a multi-query file. */
+export function describeRead(r: ResultsFile): string {
+  const count = (n: number) => `${n} document${n === 1 ? '' : 's'}`;
+  if (r.resultSets.length === 1) return `read ${r.file} as ${r.label} (${count(r.documents.length)})`;
+  const sizes = r.resultSets.map((s) => s.documents.length).join(' + ');
+  return `read ${r.file} as ${r.label} (${r.resultSets.length} queries: ${sizes} documents)`;
+}
+
+/** The same file with another of its result sets selected (0-based), without parsing it again. */
+export function selectResultSet(r: ResultsFile, index: number): ResultsFile {
+  const set = r.resultSets[index];
+  if (!set) {
+    throw new InputError('bad-query', `${r.file} has ${r.resultSets.length} result sets; query index ${index} is out of range (0–${r.resultSets.length - 1}).`, r.file);
+  }
+  return { ...r, selected: index, query: set.query, documents: set.documents, scoreKind: set.scoreKind };
 }
 
 /** Reads and parses one results file. Never writes to it. */
@@ -39,7 +60,7 @@ export async function readResultsFile(path: string, options: ReadOptions = {}): 
   } catch (err) {
     throw fsError(err, name);
   }
-  return parseResults(decodeUtf8(bytes, name), name);
+  return parseResults(decodeUtf8(bytes, name), name, options);
 }
 
 function decodeUtf8(bytes: Buffer, name: string): string {

@@ -31,7 +31,8 @@ export async function readHead(path: string, bytes = SNIFF_BYTES, open: Open = o
 /** Keys that only retrieval output has: an id beside a text field, or a known engine's envelope. */
 const ID_KEY = /"(id|_id|id_|document\.id|chunk_id|doc_id)"\s*:/;
 const TEXT_KEY = /"(text|page_content|content|chunk|body|passage|document|document\.content)"\s*:/;
-const ENVELOPE = /"(hits|matches|points|source_nodes|retrieval\.documents|reranker\.(input|output)_documents|distances|children|_additional|_distance)"\s*:/;
+const ENVELOPE =
+  /"(hits|matches|points|source_nodes|retrieval\.documents(\.\d+)?|reranker\.(input|output)_documents|distances|metadatas|children|_additional|_distance|Get|resourceSpans)"\s*:|"ids"\s*:\s*\[/;
 
 /** Whether the start of a JSON/JSONL file looks like retrieval results (any shape Rerank Lens reads). */
 export function looksLikeResults(head: string): boolean {

@@ -1,8 +1,11 @@
 import * as vscode from 'vscode';
+import type { QueryChoice } from '../core/queries';
 import type { Candidate } from './find-results';
 
 export async function pickFiles(candidates: readonly Candidate[]): Promise<vscode.Uri[] | undefined> {
-  const items = candidates.map((c) => ({
+  // The suggested files (one run's dense + sparse…) come first, so they are in view however many others there are.
+  const ordered = [...candidates.filter((c) => c.picked), ...candidates.filter((c) => !c.picked)];
+  const items = ordered.map((c) => ({
     label: vscode.workspace.asRelativePath(c.uri),
     description: c.picked ? 'suggested' : undefined,
     iconPath: vscode.ThemeIcon.File,
@@ -49,4 +52,24 @@ export function askQuery(history: readonly string[], initial: string | undefined
     pick.onDidHide(() => finish(undefined));
     pick.show();
   });
+}
+
+/**
+ * Which query of a multi-query file to rerank (Chroma with several query texts, `_msearch`, several
+ * spans): each result set with its stored query, if any, and its size. Undefined when dismissed.
+ */
+export async function pickQuery(choices: readonly QueryChoice[]): Promise<number | undefined> {
+  const items = choices.map((c) => ({
+    label: c.query ?? c.label,
+    description: c.query ? c.label : undefined,
+    detail: `${c.documents} document${c.documents === 1 ? '' : 's'} · set ${c.index + 1} of ${choices.length} in ${c.file}`,
+    index: c.index,
+  }));
+  const chosen = await vscode.window.showQuickPick(items, {
+    title: `Rerank Lens: ${choices[0]?.file} holds ${choices.length} queries`,
+    placeHolder: 'Pick the query whose results to rerank',
+    ignoreFocusOut: true,
+    matchOnDescription: true,
+  });
+  return chosen?.index;
 }

@@ -4,10 +4,16 @@ import type { InputError } from '../core/errors';
 
 /** Opens a results file at an error's position (1-based line/column). */
 export async function openAtError(error: InputError): Promise<void> {
-  if (!error.file) return;
-  const uri = resolveName(error.file);
+  const location = errorLocation(error);
+  if (!location) return;
+  await vscode.window.showTextDocument(location.uri, { selection: location.range, preview: true });
+}
+
+/** Where an input error points: its file at its position (the file's start when it has none). */
+export function errorLocation(error: InputError): vscode.Location | undefined {
+  if (!error.file) return undefined;
   const pos = error.position ? new vscode.Position(error.position.line - 1, error.position.column - 1) : new vscode.Position(0, 0);
-  await vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos), preview: true });
+  return new vscode.Location(resolveName(error.file), pos);
 }
 
 /** Opens the file a document came from at its object. */

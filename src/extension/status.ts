@@ -10,7 +10,8 @@ export class StatusItem implements vscode.Disposable {
 
   busy(what: string): void {
     this.item.text = `$(loading~spin) Rerank Lens: ${what}`;
-    this.item.tooltip = 'Rerank Lens is working; cancel it from its notification.';
+    this.item.tooltip = 'Rerank Lens is working: click to cancel.';
+    this.item.command = 'rerankLens.cancelRerank';
     this.item.show();
   }
 

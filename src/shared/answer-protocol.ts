@@ -5,8 +5,11 @@
 
 export type TurnStatus = 'streaming' | 'done' | 'stopped' | 'error';
 
-/** What the user can do about an error, shown as a button in the panel. */
-export type ErrorAction = 'setKey' | 'openSettings' | 'retry';
+/**
+ * What the user can do about an error, shown as a button in the panel: `pickModel` chooses another VS Code
+ * language model, `useOpenAI` switches Ask to the OpenAI-compatible API when VS Code has no model.
+ */
+export type ErrorAction = 'setKey' | 'openSettings' | 'retry' | 'pickModel' | 'useOpenAI';
 
 export interface TurnDocument {
   /** The citation number, 1-based. */

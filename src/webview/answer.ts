@@ -15,8 +15,14 @@ const empty = document.getElementById('empty')!;
 const pending = new Set<string>();
 let frame = 0;
 
-const ACTION_LABELS: Record<ErrorAction, string> = { setKey: 'Set API Key', openSettings: 'Open Settings', retry: 'Try Again' };
-const ACTION_ICONS: Record<ErrorAction, string> = { setKey: 'key', openSettings: 'settings-gear', retry: 'refresh' };
+const ACTION_LABELS: Record<ErrorAction, string> = {
+  setKey: 'Set API Key',
+  openSettings: 'Open Settings',
+  retry: 'Try Again',
+  pickModel: 'Choose Model',
+  useOpenAI: 'Use an OpenAI-compatible API',
+};
+const ACTION_ICONS: Record<ErrorAction, string> = { setKey: 'key', openSettings: 'settings-gear', retry: 'refresh', pickModel: 'sparkle', useOpenAI: 'plug' };
 
 window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   const message = event.data;

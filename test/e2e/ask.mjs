@@ -17,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
+import { GAP } from '../../src/extension/rows.ts';
 import { DEFAULT_REPLY, startOpenAIServer } from '../support/openai-server.ts';
 import {
   FILES,
@@ -148,13 +149,25 @@ async function rerankFromPalette(files, query, preselected) {
   const rows = await readFilePick(page);
   if (preselected) assertEqual(rows.filter((r) => r.checked).map((r) => r.name).sort(), [...preselected].sort(), 'pre-selected files');
   for (const row of rows) {
-    if (row.checked !== files.includes(row.name)) {
+    if (row.checked && !files.includes(row.name)) {
       // A click on a row of a multi-select quick pick toggles its checkbox.
       await page.locator(`${FILE_PICK_ROWS}[data-index="${row.index}"] .label-name`).click();
     }
   }
-  const picked = (await readFilePick(page)).filter((r) => r.checked).map((r) => r.name).sort();
-  assertEqual(picked, [...files].sort(), 'checked files');
+  // The pick lists every results file of the workspace (sample/formats/…): filter to reach rows scrolled out of view.
+  for (const name of files.filter((f) => !rows.some((r) => r.name === f && r.checked))) {
+    await page.locator(QUICK_INPUT).fill(name);
+    await page.locator(`${FILE_PICK_ROWS}[aria-label*="${name}"] .label-name`).first().click();
+  }
+  // Each file checked (filtered into view), and nothing else: the pick's own count of checked rows.
+  for (const name of files) {
+    await page.locator(QUICK_INPUT).fill(name);
+    const row = page.locator(`${FILE_PICK_ROWS}[aria-label*="${name}"]`).first();
+    assertEqual(await row.getAttribute('aria-checked'), 'true', `${name} checked`);
+  }
+  await page.locator(QUICK_INPUT).fill('');
+  const count = await page.locator('.quick-input-widget .quick-input-count .monaco-count-badge').textContent();
+  assertEqual(count?.trim(), `${files.length} Selected`, 'checked files');
   await page.keyboard.press('Enter');
   const input = page.locator(`${QUICK_INPUT}[placeholder^="Type the query"]`);
   await input.waitFor({ timeout: 30_000 });
@@ -281,14 +294,17 @@ try {
     const docs = await turn.locator('ol.documents a.doc').evaluateAll((els) =>
       els.map((a) => ({ n: a.querySelector('.n')?.textContent, label: a.querySelector('.label')?.textContent, score: a.querySelector('.score')?.textContent, cite: a.getAttribute('data-cite') })),
     );
+    // A tree row reads "score␂movement␂badges␂text…"; the panel lists the same documents by their first words.
+    const top = treeDocs.slice(0, TOP_K).map((d) => {
+      const [score, , , ...text] = d.label.replace(/^\u2007+/, '').split(GAP);
+      return { score, text: text.join(GAP) };
+    });
     assertEqual(
-      docs,
-      treeDocs.slice(0, TOP_K).map((d, i) => {
-        const score = d.description.trim().split(/\s+/)[0];
-        return { n: `[${i + 1}]`, label: d.label, score, cite: String(i + 1) };
-      }),
+      docs.map(({ n, score, cite }) => ({ n, score, cite })),
+      top.map(({ score }, i) => ({ n: `[${i + 1}]`, score, cite: String(i + 1) })),
       'the documents listed: the top 3 of the tree, with their scores',
     );
+    docs.forEach((d, i) => assert(top[i].text.startsWith(d.label.replace(/…$/, '')), `panel label ${JSON.stringify(d.label)} vs row ${JSON.stringify(top[i].text)}`));
     const cites = await turn.locator('.answer a.cite').evaluateAll((els) => els.map((a) => [a.textContent, a.getAttribute('data-cite'), a.getAttribute('href')]));
     assertEqual(cites, [['[1]', '1', '#'], ['[2]', '2', '#']], 'citation links in the answer');
     assertEqual(await turn.locator('.tools button').allTextContents().then((t) => t.map((s) => s.trim())), ['Copy', 'Regenerate'], 'tools after the answer');
@@ -376,7 +392,13 @@ try {
     const count = await turns().count();
     const hostileDocs = await rerankFromPalette([HOSTILE_FILE], HOSTILE_QUERY);
     const titles = HOSTILE_DOCS.map((d) => d.metadata.title);
-    assertEqual([...hostileDocs.map((d) => d.label)].sort(), [...titles].sort(), 'tree labels: the raw titles, as text');
+    // A row is "score␂movement␂title — text" (one file: no badges), cut to what tree find reads.
+    const rowTexts = hostileDocs.map((d) => d.label.replace(/^\u2007+/, '').split(GAP).slice(2).join(GAP));
+    assertEqual(
+      titles.map((t) => rowTexts.filter((r) => r.startsWith(t.slice(0, 80))).length),
+      titles.map(() => 1),
+      `tree labels: the raw titles, as text (${JSON.stringify(rowTexts)})`,
+    );
     const treeHtml = await page.locator(`.monaco-list[aria-label="${VIEW}"]`).evaluate((e) => ({
       elements: e.querySelectorAll('script, img, iframe, svg:not(.codicon), b, a[href^="javascript:"]').length,
       handlers: [...e.querySelectorAll('*')].filter((n) => [...n.attributes].some((a) => /^on/i.test(a.name))).length,
@@ -407,7 +429,7 @@ try {
     assertEqual(await turn.locator('h2.query').textContent(), HOSTILE_QUERY, 'the query heading, as text');
     assertEqual(
       await turn.locator('ol.documents a.doc .label').allTextContents(),
-      hostileDocs.slice(0, TOP_K).map((d) => d.label),
+      rowTexts.slice(0, TOP_K).map((r) => titles.find((t) => r.startsWith(t.slice(0, 80)))),
       'the documents listed: their raw titles, as text',
     );
     const dom = await webview()

@@ -90,9 +90,12 @@ export function createRun({ failureScreenshot, page }) {
   };
 }
 
-/** Installs code-server and Chromium if they are missing; exits through `run.finish()` (1 failed) when it cannot. */
-export function requireCodeServer(run) {
-  const missing = ensureTestTools({ log: (m) => console.error(`e2e: ${m}`) });
+/**
+ * Installs code-server (the `target`'s: 'min' 4.100.3, 'lm' 4.117) and Chromium if they are missing; exits
+ * through `run.finish()` (1 failed) when it cannot.
+ */
+export function requireCodeServer(run, target = 'min') {
+  const missing = ensureTestTools({ target, log: (m) => console.error(`e2e: ${m}`) });
   if (!missing) return;
   console.error(`e2e: ${missing}`);
   run.fail('the test tools are missing');
@@ -315,12 +318,13 @@ export const TINY_MODEL = join(REPO_ROOT, 'test', '.models', 'tiny');
  * Generates the tiny model, packages (or reuses) the VSIX and installs it into a fresh extensions folder.
  * Resolves to that folder and the installed extension's own folder.
  */
-export async function installPackagedExtension(vsixOption, resources) {
+export async function installPackagedExtension(vsixOption, resources, { target = 'min', extra = [] } = {}) {
   await makeModel({ out: TINY_MODEL, preset: 'tiny', quant: true });
   const vsix = await ensureVsix(vsixOption);
   const extensionsDir = mkdtempSync(join(tmpdir(), 'rerank-lens-e2e-ext-'));
   resources.tempDirs.push(extensionsDir);
-  await installVsix(vsix, extensionsDir);
+  await installVsix(vsix, extensionsDir, target);
+  for (const other of extra) await installVsix(other, extensionsDir, target);
   const installed = readdirSync(extensionsDir).filter((d) => d.startsWith('rerank-lens.rerank-lens-'));
   assertEqual(installed.length, 1, 'installed rerank-lens folders');
   return { extensionsDir, extensionDir: join(extensionsDir, installed[0]) };
@@ -337,11 +341,15 @@ export function sampleWorkspace(resources) {
 /**
  * Starts code-server with the installed extension and `settings` (the tiny model is always configured),
  * opens `workspace` in Chromium and waits for the workbench. `beforeOpen(page)` runs before navigating.
+ * `target`, `enableProposedApi`, `env`: as startCodeServer takes them.
  */
-export async function openWorkbench({ resources, workspace, extensionsDir, settings = {}, verbose, beforeOpen }) {
+export async function openWorkbench({ resources, workspace, extensionsDir, settings = {}, verbose, beforeOpen, target, enableProposedApi, env }) {
   resources.server = await startCodeServer({
     workspace,
     extensionsDir,
+    target,
+    enableProposedApi,
+    env,
     settings: { 'rerankLens.modelPath': TINY_MODEL, 'rerankLens.allowRemoteModels': false, ...settings },
     onOutput: verbose ? (t) => process.stderr.write(`[code-server] ${t}`) : undefined,
   });

@@ -139,6 +139,22 @@ describe('Ask in the extension host', () => {
     assert.equal(server.chatRequests().length, 1);
   });
 
+  it('with rerankLens.ask.provider = vscode-lm and no language model in VS Code, says so and offers the OpenAI-compatible setup', async () => {
+    // VS Code 1.100 here, with no extension providing chat models: vscode.lm exists and offers none.
+    assert.deepEqual(await vscode.lm.selectChatModels(), []);
+    await settings.update('provider', 'vscode-lm', vscode.ConfigurationTarget.Global);
+    try {
+      const turn = await ask();
+      assert.equal(turn.status, 'error');
+      assert.match(turn.error!.message, /No language model is available in VS Code.*rerankLens\.ask\.provider to "openai"/);
+      assert.equal(turn.error!.action, 'useOpenAI');
+      assert.equal(server.chatRequests().length, 0, 'nothing went to the OpenAI-compatible server');
+    } finally {
+      await settings.update('provider', undefined, vscode.ConfigurationTarget.Global);
+    }
+    assert.equal((await ask()).status, 'done', 'back on the OpenAI-compatible API');
+  });
+
   it('never writes the key to the log, settings, the webview or its state', async () => {
     server.reply('unauthorized');
     await ask();

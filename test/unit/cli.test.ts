@@ -60,12 +60,32 @@ describe('the rerank-lens CLI', function () {
     assert.deepEqual((JSON.parse(top.stdout) as RerankReport).results, all.results.slice(0, 3));
   });
 
+  it('applies --min-score and --min-probability after --top-k: results holds what clears every cut', async () => {
+    const all = JSON.parse((await cli(['rerank', DENSE, SPARSE, '-q', QUERY, '-m', model, '--json'])).stdout) as RerankReport;
+    // A threshold between the 2nd and 3rd scores of the tiny model (its logits are all near -0.5).
+    const minScore = (all.results[1].score + all.results[2].score) / 2;
+    const run = await cli(['rerank', DENSE, SPARSE, '-q', QUERY, '-m', model, '--json', '-k', '5', `--min-score=${minScore}`]);
+    assert.equal(run.code, 0, run.stderr);
+    const report = JSON.parse(run.stdout) as RerankReport & { cut: Record<string, number | null> };
+    assert.deepEqual(report.results, all.results.slice(0, 2));
+    assert.deepEqual(report.cut, { topK: 5, minScore, minProbability: null, total: 16, kept: 2, belowTopK: 0, belowThreshold: 14 });
+
+    const minProbability = all.results[3].probability;
+    const byProbability = JSON.parse((await cli(['rerank', DENSE, SPARSE, '-q', QUERY, '-m', model, '--json', '--min-probability', String(minProbability)])).stdout) as RerankReport;
+    assert.deepEqual(byProbability.results, all.results.slice(0, 4), 'inclusive, and no top k: all four above it');
+
+    const table = await cli(['rerank', DENSE, SPARSE, '-q', QUERY, '-m', model, '-k', '5', `--min-score=${minScore}`]);
+    const lines = table.stdout.trimEnd().split('\n');
+    assert.equal(lines.length, 4 + 2 + 2, table.stdout);
+    assert.equal(lines.at(-1), `Kept 2 of 16 (top 5); 14 below the threshold (score ≥ ${minScore}).`);
+  });
+
   it('prints a readable table by default', async () => {
     const run = await cli(['rerank', DENSE, SPARSE, '--query', QUERY, '--model', model]);
     assert.equal(run.code, 0, run.stderr);
     const lines = run.stdout.trimEnd().split('\n');
     assert.equal(lines[0], `Query: ${QUERY}`);
-    assert.match(lines[1], /^Model: .* \(fp32\) · 16 documents · \d+\.\d\d s$/);
+    assert.match(lines[1], /^Reranker: tiny \(fp32\) · 16 documents · \d+\.\d\d s · scores are raw logits$/);
     assert.match(lines[3], /^\s*#\s+score\s+moved\s+id\s+from\s+text$/);
     assert.equal(lines.length, 4 + 16);
     assert.match(lines[4], /^\s*1\s+-?\d+\.\d\d\s+(↑\d+|↓\d+|=)\s+\d+\s+\S+_results\.json#\d+/);
@@ -94,6 +114,9 @@ describe('the rerank-lens CLI', function () {
     ['an unknown option', ['rerank', DENSE, '-q', QUERY, '--frobnicate'], /Unknown option '--frobnicate'/],
     ['a bad dtype', ['rerank', DENSE, '-q', QUERY, '--dtype', 'fp16'], /--dtype must be fp32 or q8/],
     ['a bad top-k', ['rerank', DENSE, '-q', QUERY, '--top-k', '0'], /--top-k must be a positive whole number/],
+    ['a probability above 1', ['rerank', DENSE, '-q', QUERY, '--min-probability', '1.5'], /--min-probability must be a number between 0 and 1, got "1.5"/],
+    ['a score that is no number', ['rerank', DENSE, '-q', QUERY, '--min-score', 'high'], /--min-score must be a number, got "high"/],
+    ['a negative score without "="', ['rerank', DENSE, '-q', QUERY, '--min-score', '-2'], /use '--min-score=-XYZ'/],
   ];
   for (const [what, args, pattern] of usage) {
     it(`exits 1 with usage on ${what}`, async () => {
@@ -117,7 +140,7 @@ describe('the rerank-lens CLI', function () {
 
   it('exits 2 on a missing file, a wrong shape and a wrong model folder', async () => {
     const shape = join(tmp, 'shape.json');
-    await writeFile(shape, '[{"id": 1, "body": "a"}]');
+    await writeFile(shape, '[{"id": 1, "title": "a"}]');
     const cases: [string[], RegExp][] = [
       [['rerank', 'nope.json', '-q', QUERY, '-m', model], /^rerank-lens: nope\.json was not found\.\n$/],
       [['rerank', shape, '-q', QUERY, '-m', model], /shape\.json:1:2: item 1 \(id 1\) is missing the field "text"/],

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +33,7 @@ describe('settings are declared once', () => {
     }
     const asked: [string, boolean][] = [];
     readSettings((key, userOnly) => void asked.push([key, userOnly]));
-    assert.deepEqual(asked.filter(([, userOnly]) => userOnly).map(([key]) => key), ['ask.baseURL']);
+    assert.deepEqual(asked.filter(([, userOnly]) => userOnly).map(([key]) => key), ['rerankerURL', 'ask.baseURL']);
   });
 
   it('turn bad raw values into the defaults, and clamp numbers into range', () => {
@@ -86,6 +86,13 @@ describe('sniffing candidate files', () => {
     assert.ok(!looksLikeResults('id,text\n1,hello'));
   });
 
+  it('offers every sample shape (only its first 4 KB read)', async () => {
+    const dir = join(SAMPLE, 'formats');
+    const files = readdirSync(dir).filter((f) => /\.(json|jsonl|ndjson)$/.test(f));
+    assert.ok(files.length >= 20, `${files.length} sample shapes`);
+    for (const file of files) assert.ok(looksLikeResults(await readHead(join(dir, file))), file);
+  });
+
   it('finds a stored query at the top of a wrapper file, and nothing elsewhere', () => {
     assert.equal(storedQueryIn('{ "query": "What is \\"Mixtral\\"?", "results": ['), 'What is "Mixtral"?');
     assert.equal(storedQueryIn('[{"query": "not a wrapper"}]'), undefined);
@@ -125,7 +132,7 @@ describe('the one pipeline (CLI and editor)', function () {
   before(async () => {
     const dir = await mkdtemp(join(tmpdir(), 'rl-pipe-'));
     encoder = await CrossEncoder.load({ model: await fixtureModel('tiny'), dtype: 'fp32', cacheDir: dir, allowRemote: false });
-    scorer = async (query, documents) => ({ scores: (await encoder.score(query, documents)).scores });
+    scorer = async (query, documents) => ({ scores: (await encoder.score(query, documents)).scores, scoreKind: 'logit' });
     broken = { path: join(dir, 'broken.json'), name: 'broken.json' };
     await writeFile(broken.path, '[{"id": 1, "text": "a"} {"id": 2}]');
   });

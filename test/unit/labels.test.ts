@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { RankedDocument } from '../../src/core/rerank';
-import { documentLabels, escapeMarkdown, firstWords, scoreDescription } from '../../src/extension/labels';
+import { documentLabels, escapeMarkdown, firstWords } from '../../src/extension/labels';
 
 const doc = (id: number, text: string, metadata: Record<string, unknown> = {}, rank = id, originalRank = id): RankedDocument => ({
   id, text, metadata, rank, originalRank, score: 7.10483, probability: 0.99, sources: [],
@@ -17,12 +17,6 @@ describe('tree labels', () => {
     assert.deepEqual([...documentLabels(same).values()], ['alpha text', 'beta text']);
     const distinct = [doc(1, 'alpha', { title: 'Intro' }), doc(2, 'beta', { title: 'Results' })];
     assert.deepEqual([...documentLabels(distinct).values()], ['Intro', 'Results']);
-  });
-
-  it('describes the score with two decimals and the movement', () => {
-    assert.equal(scoreDescription(doc(1, 'x', {}, 1, 4)), '7.10  ↑3');
-    assert.equal(scoreDescription(doc(1, 'x', {}, 5, 3)), '7.10  ↓2');
-    assert.equal(scoreDescription(doc(1, 'x', {}, 2, 2)), '7.10  =');
   });
 
   it('escapes hostile chunk text so Markdown cannot turn it into links, images or HTML', () => {

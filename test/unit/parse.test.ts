@@ -84,7 +84,7 @@ describe('reading results files', () => {
     ['{"foo": 1}', 'an object without results', /expected a JSON array of documents.*got an object with "foo"/],
     ['42', 'a number', /expected a JSON array.*got a number \(42\)/],
     ['[1]', 'a non-object item', /r\.json:1:2: item 1 must be an object/],
-    ['[{"text": "a"}]', 'a missing id', /item 1 is missing the field "id"/],
+    ['[{"id": {"n": 1}, "text": "a"}]', 'an object id', /item 1: "id" must be a string or a number, got an object/],
     ['[{"id": true, "text": "a"}]', 'a boolean id', /"id" must be a string or a number, got a boolean/],
     ['[{"id": 1}]', 'a missing text', /item 1 \(id 1\) is missing the field "text"/],
     ['[{"id": 1, "text": ["a"]}]', 'a non-string text', /"text" must be a string, got an array/],
@@ -104,6 +104,23 @@ describe('reading results files', () => {
   it('reports the position of a bad item', () => {
     const err = fails('[\n  {"id": 1, "text": "a"},\n  {"id": 2}\n]');
     assert.deepEqual(err.position, { line: 3, column: 3 });
+  });
+
+  it('ends [[[[… nested 20,000 deep as an InputError naming the file, cut short or balanced', () => {
+    const open = '['.repeat(20_000);
+    const cut = fails(open, 'deep.json');
+    assert.match(cut.message, /^deep\.json:1:20001: invalid JSON: expected a value/);
+    const balanced = fails(open + ']'.repeat(20_000), 'deep.json');
+    assert.equal(balanced.message, 'deep.json:1:257: the JSON is nested more than 256 levels deep; results files are not that deep.');
+    const inMetadata = fails(`[{"id": 1, "text": "a", "metadata": ${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}]`, 'meta.jsonl');
+    assert.match(inMetadata.message, /^meta\.jsonl:1:\d+: the JSON is nested more than 256 levels deep/);
+  });
+
+  it('finds the line and column of items in a large file', () => {
+    const items = Array.from({ length: 20_000 }, (_, i) => `  {"id": ${i}, "text": "chunk \\" ${i}", "metadata": {"k": [${i}, {"x": "]}"}]}}`);
+    const r = parseResults(`[\n${items.join(',\n')}\n]`, 'big.json');
+    assert.equal(r.documents.length, 20_000);
+    assert.deepEqual([r.documents[19_999].line, r.documents[19_999].column], [20_001, 3]);
   });
 
   it('rejects empty and whitespace-only files', () => {

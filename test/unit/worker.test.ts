@@ -6,7 +6,7 @@ import { CancelledError, InputError } from '../../src/core/errors';
 import { CrossEncoder } from '../../src/core/scoring/cross-encoder';
 import type { ModelSpec } from '../../src/shared/model-spec';
 import type { Progress } from '../../src/shared/worker-protocol';
-import { ScoringWorker } from '../../src/core/scoring/worker-client';
+import { STAGE_CHARS, ScoringWorker } from '../../src/core/scoring/worker-client';
 import { startHubServer } from '../support/hub-server';
 import { WORKER, assertBuilt, fixtureModel } from '../support/models';
 
@@ -60,6 +60,33 @@ describe('the scoring worker', function () {
     assert.ok(Math.max(...seen) < DOCS.length, `stopped early (scored ${Math.max(...seen)} of ${DOCS.length})`);
     const after = await worker.score({ model: spec, query: QUERY, documents: DOCS.slice(0, 3) });
     assert.equal(after.scores.length, 3);
+  });
+
+  it('takes more than a megabyte of texts in pieces (texts messages) and scores them exactly as in-process', async () => {
+    // One 3,800-character word is a single [UNK] token: megabytes of text that score quickly.
+    const big = Array.from({ length: 900 }, (_, i) => `Chunk ${i}: Mixtral ${'routes tokens to experts '.repeat(i % 7)}${'x'.repeat(3800)}`);
+    assert.ok(big.reduce((n, t) => n + t.length, 0) > STAGE_CHARS * 3, 'several pieces');
+    const posted: string[] = [];
+    const inner = () => (worker as unknown as { worker: import('node:worker_threads').Worker }).worker;
+    await worker.load(spec);
+    const postMessage = inner().postMessage.bind(inner());
+    inner().postMessage = (m: { type: string }) => (posted.push(m.type), postMessage(m));
+    const result = await worker.score({ model: spec, query: QUERY, documents: big });
+    assert.ok(posted.filter((t) => t === 'texts').length >= 3, `sent in pieces: ${posted.join(', ')}`);
+    assert.equal(posted.at(-1), 'call');
+    const local = await CrossEncoder.load(spec);
+    const expected = await local.score(QUERY, big);
+    await local.dispose();
+    assert.deepEqual(result.scores, expected.scores);
+
+    // A cancel while the pieces are being sent: no call is made, and the worker serves the next request.
+    const abort = new AbortController();
+    posted.length = 0;
+    const pending = worker.score({ model: spec, query: QUERY, documents: big, signal: abort.signal });
+    abort.abort();
+    await assert.rejects(pending, CancelledError);
+    assert.ok(!posted.includes('call'), `no call after the cancel: ${posted.join(', ')}`);
+    assert.equal((await worker.score({ model: spec, query: QUERY, documents: DOCS.slice(0, 2) })).scores.length, 2);
   });
 
   it('dispose cancels a running request, waits for it, then stops the worker', async () => {

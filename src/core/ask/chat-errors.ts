@@ -17,7 +17,11 @@ export type ChatErrorKind =
   | 'network'
   | 'stream-cut'
   | 'bad-request'
-  | 'cancelled';
+  | 'cancelled'
+  // VS Code language models (vscode.lm): see lm-errors.ts.
+  | 'no-model'
+  | 'no-permission'
+  | 'blocked';
 
 export class ChatError extends Error {
   readonly kind: ChatErrorKind;
@@ -165,12 +169,14 @@ export function serverMessage(err: InstanceType<OpenAIModule['APIError']>): stri
   return text && !/^status code \(no body\)$/.test(text) && !/^\(no status code or body\)$/.test(text) ? text : undefined;
 }
 
-function connectionReason(err: Error): string | undefined {
+/** A network failure's reason in words, from undici's error code or its causes' (also used by the remote rerankers). */
+export function connectionReason(err: unknown): string | undefined {
   const codes: Record<string, string> = {
     ECONNREFUSED: 'connection refused',
     ENOTFOUND: 'host not found',
     EAI_AGAIN: 'DNS lookup failed',
     ECONNRESET: 'connection reset',
+    EPIPE: 'connection closed by the server',
     ETIMEDOUT: 'connection timed out',
     EHOSTUNREACH: 'host unreachable',
     ENETUNREACH: 'network unreachable',
@@ -180,6 +186,7 @@ function connectionReason(err: Error): string | undefined {
     UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS certificate not trusted',
     ERR_TLS_CERT_ALTNAME_INVALID: 'TLS certificate does not match the host',
     UND_ERR_SOCKET: 'connection closed by the server',
+    UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
   };
   const seen = new Set<unknown>();
   const queue: unknown[] = [err];

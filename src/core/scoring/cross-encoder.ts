@@ -2,15 +2,17 @@ import {
   AutoConfig,
   AutoModelForSequenceClassification,
   AutoTokenizer,
-  Tensor,
   env,
+  type Tensor,
   type PreTrainedModel,
   type PreTrainedTokenizer,
 } from '@huggingface/transformers';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { ModelSpec } from '../../shared/model-spec';
+import type { Dtype, ModelSpec } from '../../shared/model-spec';
 import type { Progress } from '../../shared/worker-protocol';
+import { InputError } from '../errors';
+import { batchFeeds, relevanceLogits, unsupportedInputs } from './feeds';
 import { checkLocalModel, modelLoadError } from './model-files';
 import { isLocalModel } from './model-location';
 import { encodePair, templateFromProbe, type EncodedPair, type PairTemplate } from './truncate';
@@ -18,12 +20,51 @@ import { encodePair, templateFromProbe, type EncodedPair, type PairTemplate } fr
 const HUB = 'https://huggingface.co/';
 /** Padded tokens per micro-batch: small enough to answer a cancel within ~0.1 s on MiniLM. */
 export const DEFAULT_BATCH_TOKENS = 1024;
+/**
+ * Documents tokenized at a time. Tokenizing is ~1-3 ms per document, so tokenizing 20,000 up front would keep
+ * the first scores back for a minute; in chunks, each chunk's batches run before the next chunk is tokenized.
+ * Length-sorting within 1,024 documents pads as little as sorting them all (the batches hold ~5 pairs).
+ */
+export const DEFAULT_CHUNK_DOCUMENTS = 1024;
 
 export interface ScoreOptions {
   batchTokens?: number;
+  /**
+   * q8 only (ignored for fp32): score one pair per run, unpadded. Dynamic quantization takes one scale per
+   * run, so in a batch a q8 score moves with its neighbours; alone it depends on its own pair only.
+   * Off by default: on the 2-core AVX2 reference machine it measured 0.9-1.5x batched fp32 throughput,
+   * short of the 1.6x that would make it the q8 mode (bench/q8-single.ts).
+   */
+  singlePairQ8?: boolean;
+  /**
+   * The first `priority` documents (the highest fused ranks) are tokenized and scored before all others, in
+   * batches of their own, so their scores come first; the rest follow in chunks, in document order.
+   */
+  priority?: number;
+  /** Documents tokenized at a time (default DEFAULT_CHUNK_DOCUMENTS). */
+  chunkDocuments?: number;
   /** Checked between micro-batches; returning true stops the work. */
   shouldStop?: () => boolean;
   onProgress?: (done: number, total: number) => void;
+  /** Each micro-batch's scores as soon as it ran: document indices and their logits. */
+  onScores?: (indices: number[], scores: number[]) => void;
+}
+
+/** One query and the documents to score against it. */
+export interface ScoringSet {
+  query: string;
+  documents: readonly string[];
+}
+
+/** Pairs encoded at a time by scoreMany (a few MB of token ids). */
+export const DEFAULT_CHUNK_PAIRS = 4096;
+
+export interface ScoreManyOutput {
+  /** Raw logits per set, in the order of the sets and of their documents. Empty when stopped. */
+  scores: number[][];
+  stopped: boolean;
+  tokenizeMs: number;
+  inferenceMs: number;
 }
 
 export interface ScoreOutput {
@@ -45,6 +86,9 @@ export class CrossEncoder {
     private readonly template: PairTemplate,
     readonly maxLength: number,
     private readonly padId: number,
+    readonly dtype: Dtype,
+    /** The ONNX graph's inputs: which tensors each batch feeds (no token_type_ids for XLM-R and the like). */
+    readonly inputNames: readonly string[],
   ) {}
 
   static async load(spec: ModelSpec, onProgress?: (p: Progress) => void): Promise<CrossEncoder> {
@@ -91,9 +135,20 @@ export class CrossEncoder {
         dtype: spec.dtype,
         session_options: { intraOpNumThreads: threads, interOpNumThreads: 1 },
       });
+      const inputNames = graphInputs(model);
+      const unsupported = unsupportedInputs(inputNames);
+      if (unsupported.length) {
+        await model.dispose();
+        throw new InputError(
+          'bad-model',
+          `The model ${spec.model} takes graph inputs Rerank Lens cannot provide (${unsupported.join(', ')}); ` +
+            `expected input_ids, attention_mask and optionally token_type_ids, as in a sequence-classification export.`,
+          spec.model,
+        );
+      }
       const template = probeTemplate(tokenizer);
       const maxLength = modelMaxLength(tokenizer, model, spec.maxLength);
-      return new CrossEncoder(tokenizer, model, template, maxLength, tokenizer.pad_token_id ?? 0);
+      return new CrossEncoder(tokenizer, model, template, maxLength, tokenizer.pad_token_id ?? 0, spec.dtype, inputNames);
     } catch (err) {
       throw modelLoadError(err, spec);
     }
@@ -101,58 +156,117 @@ export class CrossEncoder {
 
   encode(query: string, documents: readonly string[]): EncodedPair[] {
     const q = this.tokenizer.encode(query, { add_special_tokens: false });
-    return documents.map((d) =>
-      encodePair(q, this.tokenizer.encode(d, { add_special_tokens: false }), this.template, this.maxLength),
-    );
+    return documents.map((d) => this.encodeDocument(q, d));
   }
 
   async score(query: string, documents: readonly string[], options: ScoreOptions = {}): Promise<ScoreOutput> {
     const t0 = performance.now();
-    const pairs = this.encode(query, documents);
-    const tokenizeMs = performance.now() - t0;
-    const scores = new Array<number>(pairs.length).fill(Number.NaN);
+    const q = this.tokenizer.encode(query, { add_special_tokens: false });
+    const scores = new Array<number>(documents.length).fill(Number.NaN);
+    let tokenizeMs = performance.now() - t0;
+    let inferenceMs = 0;
     let done = 0;
-    for (const batch of lengthSortedBatches(pairs, options.batchTokens ?? DEFAULT_BATCH_TOKENS)) {
+    for (const [start, end] of scoringChunks(documents.length, options.priority ?? 0, options.chunkDocuments ?? DEFAULT_CHUNK_DOCUMENTS)) {
+      const t = performance.now();
+      const pairs = documents.slice(start, end).map((d) => this.encodeDocument(q, d));
+      tokenizeMs += performance.now() - t;
+      const onScores = options.onScores && ((indices: number[], logits: number[]) => options.onScores!(indices.map((i) => start + i), logits));
+      const run = await this.scoreEncoded(pairs, done, documents.length, { ...options, onScores });
+      inferenceMs += run.inferenceMs;
+      if (run.stopped) return { scores: [], stopped: true, tokenizeMs, inferenceMs };
+      run.scores.forEach((score, i) => (scores[start + i] = score));
+      done += pairs.length;
+    }
+    return { scores, stopped: false, tokenizeMs, inferenceMs };
+  }
+
+  /**
+   * Scores the documents of many queries as one stream of length-sorted micro-batches, so an evaluation
+   * pays no per-query cost: batches mix queries, and each query is tokenized once. Sets are taken in
+   * chunks of about `chunkPairs` pairs, which bounds the memory of encoded pairs on large runs while
+   * leaving batches as full as one big sort would.
+   */
+  async scoreMany(sets: readonly ScoringSet[], options: ScoreOptions & { chunkPairs?: number } = {}): Promise<ScoreManyOutput> {
+    const total = sets.reduce((n, s) => n + s.documents.length, 0);
+    const chunkPairs = options.chunkPairs ?? DEFAULT_CHUNK_PAIRS;
+    const scores: number[][] = [];
+    let tokenizeMs = 0;
+    let inferenceMs = 0;
+    let done = 0;
+    for (let first = 0; first < sets.length; ) {
+      let last = first;
+      let size = 0;
+      while (last < sets.length && (last === first || size + sets[last].documents.length <= chunkPairs)) size += sets[last++].documents.length;
+      const t0 = performance.now();
+      const pairs = sets.slice(first, last).flatMap((s) => this.encode(s.query, s.documents));
+      tokenizeMs += performance.now() - t0;
+      // Partial scores are per document of one query; across sets they would need another index.
+      const run = await this.scoreEncoded(pairs, done, total, { ...options, onScores: undefined });
+      inferenceMs += run.inferenceMs;
+      if (run.stopped) return { scores: [], stopped: true, tokenizeMs, inferenceMs };
+      let offset = 0;
+      for (const set of sets.slice(first, last)) {
+        scores.push(run.scores.slice(offset, offset + set.documents.length));
+        offset += set.documents.length;
+      }
+      done += pairs.length;
+      first = last;
+    }
+    return { scores, stopped: false, tokenizeMs, inferenceMs };
+  }
+
+  /** Runs encoded pairs through the model in length-sorted micro-batches; progress counts from `before` of `total`. */
+  private async scoreEncoded(
+    pairs: readonly EncodedPair[],
+    before: number,
+    total: number,
+    options: ScoreOptions,
+  ): Promise<{ scores: number[]; stopped: boolean; inferenceMs: number }> {
+    const t0 = performance.now();
+    const scores = new Array<number>(pairs.length).fill(Number.NaN);
+    let done = before;
+    const single = this.dtype === 'q8' && (options.singlePairQ8 ?? false);
+    // A budget of one token puts every pair in a batch of its own (see lengthSortedBatches).
+    const batchTokens = single ? 1 : (options.batchTokens ?? DEFAULT_BATCH_TOKENS);
+    for (const batch of lengthSortedBatches(pairs, batchTokens)) {
       // Let the worker's message port deliver a pending cancel before starting the next batch.
       await new Promise((resolve) => setImmediate(resolve));
-      if (options.shouldStop?.()) return { scores: [], stopped: true, tokenizeMs, inferenceMs: performance.now() - t0 - tokenizeMs };
+      if (options.shouldStop?.()) return { scores: [], stopped: true, inferenceMs: performance.now() - t0 };
       const logits = await this.run(batch.map((i) => pairs[i]));
       batch.forEach((docIndex, row) => (scores[docIndex] = logits[row]));
       done += batch.length;
-      options.onProgress?.(done, pairs.length);
+      options.onScores?.(batch, logits);
+      options.onProgress?.(done, total);
     }
-    return { scores, stopped: false, tokenizeMs, inferenceMs: performance.now() - t0 - tokenizeMs };
+    return { scores, stopped: false, inferenceMs: performance.now() - t0 };
+  }
+
+  private encodeDocument(query: number[], document: string): EncodedPair {
+    return encodePair(query, this.tokenizer.encode(document, { add_special_tokens: false }), this.template, this.maxLength);
   }
 
   /** One padded batch through the model; returns one logit per pair. */
   private async run(pairs: EncodedPair[]): Promise<number[]> {
-    const width = Math.max(...pairs.map((p) => p.inputIds.length));
-    const ids = new BigInt64Array(pairs.length * width).fill(BigInt(this.padId));
-    const mask = new BigInt64Array(pairs.length * width);
-    const types = new BigInt64Array(pairs.length * width);
-    pairs.forEach((p, row) => {
-      const base = row * width;
-      for (let i = 0; i < p.inputIds.length; i++) {
-        ids[base + i] = BigInt(p.inputIds[i]);
-        mask[base + i] = 1n;
-        types[base + i] = BigInt(p.typeIds[i]);
-      }
-    });
-    const dims = [pairs.length, width];
-    const output = (await this.model({
-      input_ids: new Tensor('int64', ids, dims),
-      attention_mask: new Tensor('int64', mask, dims),
-      token_type_ids: new Tensor('int64', types, dims),
-    })) as { logits: Tensor };
-    const data = output.logits.data as Float32Array;
-    const labels = output.logits.dims[1] ?? 1;
-    // One label: the relevance logit. Several: the last one is "relevant" in binary rerankers.
-    return pairs.map((_, row) => data[row * labels + labels - 1]);
+    const output = (await this.model(batchFeeds(pairs, this.inputNames, this.padId))) as { logits: Tensor };
+    return relevanceLogits(output.logits.data as Float32Array, pairs.length, output.logits.dims[1] ?? 1);
   }
 
   async dispose(): Promise<void> {
     await this.model.dispose();
   }
+}
+
+/**
+ * The [start, end) document ranges scored one after the other: the priority documents first, then chunks of
+ * `chunk` documents in order. Empty ranges are left out.
+ */
+export function scoringChunks(total: number, priority: number, chunk: number): [number, number][] {
+  const ranges: [number, number][] = [];
+  const first = Math.min(Math.max(0, Math.floor(priority)), total);
+  if (first > 0) ranges.push([0, first]);
+  const step = Math.max(1, Math.floor(chunk));
+  for (let start = first; start < total; start += step) ranges.push([start, Math.min(total, start + step)]);
+  return ranges;
 }
 
 /**
@@ -187,12 +301,23 @@ function probeTemplate(tokenizer: PreTrainedTokenizer): PairTemplate {
   return templateFromProbe(first, second, pair.input_ids, pair.token_type_ids);
 }
 
+/** The input names of the graph transformers.js loaded (its sessions are onnxruntime InferenceSessions). */
+function graphInputs(model: PreTrainedModel): string[] {
+  const sessions = (model as unknown as { sessions?: Record<string, { inputNames?: readonly string[] }> }).sessions;
+  return [...(sessions?.model?.inputNames ?? ['input_ids', 'attention_mask', 'token_type_ids'])];
+}
+
+/** RoBERTa-style models number positions from pad_token_id + 1, so their table holds pad_token_id + 1 extra rows. */
+const OFFSET_POSITIONS = new Set(['roberta', 'xlm-roberta', 'camembert']);
+
 function modelMaxLength(tokenizer: PreTrainedTokenizer, model: PreTrainedModel, requested?: number): number {
-  const config = model.config as unknown as { max_position_embeddings?: number };
-  const limits = [
-    (tokenizer as unknown as { model_max_length?: number }).model_max_length,
-    config.max_position_embeddings,
-    requested,
-  ].filter((n): n is number => typeof n === 'number' && n > 0 && n < 1e6);
+  const config = model.config as unknown as { max_position_embeddings?: number; model_type?: string; pad_token_id?: number };
+  const positions =
+    config.max_position_embeddings !== undefined && OFFSET_POSITIONS.has(config.model_type ?? '')
+      ? config.max_position_embeddings - (config.pad_token_id ?? 1) - 1
+      : config.max_position_embeddings;
+  const limits = [(tokenizer as unknown as { model_max_length?: number }).model_max_length, positions, requested].filter(
+    (n): n is number => typeof n === 'number' && n > 0 && n < 1e6,
+  );
   return limits.length ? Math.min(...limits) : 512;
 }

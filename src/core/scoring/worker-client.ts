@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { CancelledError, InputError } from '../errors';
+import { CancelledError, InputError, type InputErrorCode } from '../errors';
 import type { ModelSpec } from '../../shared/model-spec';
 import type {
   Progress,
@@ -22,21 +22,44 @@ export interface ScoreRequest {
   query: string;
   documents: string[];
   batchTokens?: number;
+  /** The first `priority` documents are scored before the others (see CrossEncoder.score). */
+  priority?: number;
+  onProgress?: (progress: Progress) => void;
+  /** Scores as batches finish (a few times a second): document indices and their scores. */
+  onScores?: (indices: number[], scores: number[]) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Texts above this many characters go to the worker in pieces of about this size (`texts` messages, the
+ * thread yielding between them) instead of inside the call: postMessage serializes on the sending thread,
+ * ~4-5 ms per MB, so 50 MB in one message held the extension host for ~230 ms.
+ */
+export const STAGE_CHARS = 1 << 20;
+
+export type ScoreResult = WorkerResult<'score'>;
+
+export interface ScoreManyRequest {
+  model: ModelSpec;
+  sets: { query: string; documents: string[] }[];
+  batchTokens?: number;
   onProgress?: (progress: Progress) => void;
   signal?: AbortSignal;
 }
 
-export type ScoreResult = WorkerResult<'score'>;
-
 export interface CallOptions {
   onProgress?: (progress: Progress) => void;
+  onScores?: (indices: number[], scores: number[]) => void;
   signal?: AbortSignal;
+  /** Texts to send ahead of the call in pieces (see STAGE_CHARS); the call's params then say `{ staged }`. */
+  stage?: readonly string[];
 }
 
 interface Pending {
   resolve: (result: unknown) => void;
   reject: (err: Error) => void;
   onProgress?: (progress: Progress) => void;
+  onScores?: (indices: number[], scores: number[]) => void;
   /** Settles with the worker's reply; dispose() waits on it. */
   reply: Promise<unknown>;
 }
@@ -67,8 +90,16 @@ export class ScoringWorker {
   }
 
   score(request: ScoreRequest): Promise<ScoreResult> {
-    const { model, query, documents, batchTokens, onProgress, signal } = request;
-    return this.call('score', { model, query, documents, batchTokens }, { onProgress, signal });
+    const { model, query, documents, batchTokens, priority, onProgress, onScores, signal } = request;
+    const large = totalChars(documents) > STAGE_CHARS;
+    const params = { model, query, documents: large ? { staged: documents.length } : documents, batchTokens, priority, partial: onScores !== undefined };
+    return this.call('score', params, { onProgress, onScores, signal, stage: large ? documents : undefined });
+  }
+
+  /** Scores many queries' documents in one stream of batches (evaluation); scores per set. */
+  scoreMany(request: ScoreManyRequest): Promise<WorkerResult<'scoreMany'>> {
+    const { model, sets, batchTokens, onProgress, signal } = request;
+    return this.call('scoreMany', { model, sets, batchTokens }, { onProgress, signal });
   }
 
   /** Stops the worker once nothing runs in it: pending requests are cancelled first, never killed mid-run. */
@@ -81,7 +112,7 @@ export class ScoringWorker {
 
   /** Calls one worker method; the result's type follows from the method (see WorkerMethods). */
   async call<M extends WorkerMethod>(method: M, params: WorkerParams<M>, options: CallOptions = {}): Promise<WorkerResult<M>> {
-    const { onProgress, signal } = options;
+    const { onProgress, onScores, signal } = options;
     if (signal?.aborted) throw new CancelledError();
     await this.disposing;
     clearTimeout(this.idleTimer);
@@ -90,9 +121,11 @@ export class ScoringWorker {
     const onAbort = () => worker.postMessage({ type: 'cancel', id } satisfies WorkerRequest);
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const entry = { onProgress } as Pending;
+      const entry = { onProgress, onScores } as Pending;
       entry.reply = new Promise<unknown>((resolve, reject) => Object.assign(entry, { resolve, reject }));
       this.pending.set(id, entry);
+      if (options.stage) await stageTexts(worker, id, options.stage, signal);
+      if (signal?.aborted) throw new CancelledError(); // the worker dropped what was staged on the cancel
       worker.postMessage({ type: 'call', id, method, params } as WorkerRequest);
       // The worker answers a call of method M with WorkerResult<M> (its handler table is typed by the same map).
       return (await entry.reply) as WorkerResult<M>;
@@ -122,6 +155,9 @@ export class ScoringWorker {
       case 'progress':
         pending.onProgress?.(message.progress);
         return;
+      case 'scores':
+        pending.onScores?.(message.indices, message.scores);
+        return;
       case 'cancelled':
         pending.reject(new CancelledError());
         return;
@@ -129,7 +165,9 @@ export class ScoringWorker {
         pending.reject(
           message.code === 'internal'
             ? new Error(`Scoring failed: ${message.message}`)
-            : new InputError(message.code, message.message),
+            : message.code === 'bad-input'
+              ? new InputError((message.input?.code ?? 'wrong-shape') as InputErrorCode, message.message, message.input?.file, message.input?.position)
+              : new InputError(message.code, message.message),
         );
         return;
       case 'result':
@@ -163,5 +201,24 @@ export class ScoringWorker {
       await worker.terminate();
     })().finally(() => (this.disposing = undefined));
     return this.disposing;
+  }
+}
+
+function totalChars(texts: readonly string[]): number {
+  let n = 0;
+  for (const t of texts) n += t.length;
+  return n;
+}
+
+/** Posts `texts` in pieces of about STAGE_CHARS characters, letting the thread's other work run between them. */
+async function stageTexts(worker: Worker, id: number, texts: readonly string[], signal: AbortSignal | undefined): Promise<void> {
+  let start = 0;
+  while (start < texts.length && !signal?.aborted) {
+    let end = start;
+    let chars = 0;
+    while (end < texts.length && (end === start || chars + texts[end].length <= STAGE_CHARS)) chars += texts[end++].length;
+    worker.postMessage({ type: 'texts', id, texts: texts.slice(start, end) } satisfies WorkerRequest);
+    start = end;
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }

@@ -31,6 +31,11 @@ export class AnswerPanel implements vscode.Disposable {
     return this.context.workspaceState.get<PanelState>(HISTORY_KEY, { turns: [] }).turns;
   }
 
+  /** A turn's answer as far as it got: the live text while it streams, else the stored one. */
+  answerOf(turnId: string): string | undefined {
+    return this.live.get(turnId) ?? this.turns.find((t) => t.id === turnId)?.answer;
+  }
+
   get webview(): vscode.Webview | undefined {
     return this.panel?.webview;
   }

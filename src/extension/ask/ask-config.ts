@@ -1,6 +1,8 @@
 import { readConfig } from '../config';
+import type { AskProvider } from '../settings';
 
 export interface AskConfig {
+  provider: AskProvider;
   baseURL: string;
   model: string;
   temperature: number | undefined;
@@ -12,6 +14,7 @@ export interface AskConfig {
 export function readAskConfig(): AskConfig {
   const c = readConfig();
   return {
+    provider: c['ask.provider'],
     // baseURL decides where the key is sent: only the user's own value counts (see settings.ts).
     baseURL: c['ask.baseURL'].replace(/\/+$/, ''),
     model: c['ask.model'],
