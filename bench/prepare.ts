@@ -10,12 +10,17 @@ import type { BenchContext } from './harness/section';
 
 const MODEL_FILES = ['config.json', 'tokenizer.json', 'onnx/model.onnx', 'onnx/model_quantized.onnx'];
 
-export async function prepareScoring(ctx: BenchContext): Promise<PrepareResult> {
+/** dist/worker.js built and the MiniLM-shaped model generated (not the documents). */
+export async function prepareModel(ctx: BenchContext): Promise<void> {
   if (!existsSync(WORKER_PATH)) throw new Error('dist/worker.js is missing: run `npm run build` first (npm run bench does).');
   if (!MODEL_FILES.every((f) => existsSync(join(MODEL_DIR, f)))) {
     ctx.log(`Generating the MiniLM-shaped model (fp32 + q8) in ${relative(ROOT, MODEL_DIR)} ...`);
     await makeModel({ out: MODEL_DIR, preset: 'minilm', quant: true });
   }
+}
+
+export async function prepareScoring(ctx: BenchContext): Promise<PrepareResult> {
+  await prepareModel(ctx);
   return ctx.once('scoring-data', async () => {
     const prepared = await ctx.spawn('prepare', 'bench/contender.ts', ['prepare']).result<PrepareResult>();
     for (const [name, t] of Object.entries(prepared.tokens)) ctx.log(`${name}: pair tokens min ${t.min} / median ${t.median} / max ${t.max}`);
