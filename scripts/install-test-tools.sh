@@ -128,6 +128,12 @@ seed_ripgrep_cache() { # <@vscode/ripgrep version> <asset file name>
 npm_install_code_server() {
   (
     cd "$tools_dir"
+    # Run as if from a plain shell, not from inside `npm test`: the outer npm exports its own
+    # npm_config_user_agent ("npm/… node/v20…"), which a nested npm takes as its config, and
+    # code-server 4.117's postinstall reads the node major from it ("requires node v22"). Only the
+    # variables npm sets about itself go; npm_config_* a user exported (registry, proxy) stay.
+    while IFS= read -r name; do unset "$name"; done < <(compgen -e |
+      grep -E '^(npm_config_(user_agent|npm_version|node_gyp)|npm_node_execpath|npm_execpath|npm_lifecycle_.*|npm_package_.*|NODE)$')
     for assignment in "$@"; do export "${assignment?}"; done
     export npm_config_unsafe_perm=true
     export npm_config_yes=true

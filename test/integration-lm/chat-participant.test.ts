@@ -4,7 +4,7 @@ import { CITATION_INSTRUCTIONS, DEFAULT_SYSTEM_PROMPT } from '../../src/core/ask
 import type { RerankChatMetadata } from '../../src/extension/chat/chat-deps';
 import { Commands } from '../../src/extension/commands';
 import type { RerankSession } from '../../src/extension/session';
-import { QUERY, api, workspaceFile } from '../integration/helpers';
+import { QUERY, api, assertSameSession, workspaceFile } from '../integration/helpers';
 import { FAKE_VENDOR, acceptQuickPick, chat, dismissQuickPick, fakeModel, newChat, transcript, waitFor, type FakeModel } from './lm-helpers';
 
 const EXTENSION = 'rerank-lens.rerank-lens';
@@ -51,7 +51,7 @@ describe('the @rerank chat participant (VS Code 1.117, the fake model as the cha
 
   it('with no results files yet, offers the pick, reranks them against the question and answers from the top 3', async () => {
     // This file runs first (mocha loads the suite's files in name order): no results and no files chosen yet.
-    assert.equal((await api()).current(), undefined, 'nothing reranked before this test');
+    assertSameSession((await api()).current(), undefined, 'nothing reranked before this test');
     fake.script({ parts: ANSWER, delayMs: 20 });
     const result = await acceptQuickPick(chat(`@rerank ${QUERY}`));
     assert.equal(result.errorDetails, undefined, JSON.stringify(result));
@@ -116,7 +116,7 @@ describe('the @rerank chat participant (VS Code 1.117, the fake model as the cha
     const question = 'And how many are active per token?';
     const result = await chat(`@rerank /ask ${question}`);
     assert.equal(result.errorDetails, undefined, JSON.stringify(result));
-    assert.equal((await api()).current(), before, 'the same results: nothing was reranked');
+    assertSameSession((await api()).current(), before, 'the same results: nothing was reranked');
     assert.deepEqual(meta(result).documents, before.documents.slice(0, 3).map((d) => d.id));
     const [request] = fake.requests();
     assert.ok(request.messages[1].text.endsWith(`Question: ${question}`));
@@ -181,7 +181,7 @@ describe('the @rerank chat participant (VS Code 1.117, the fake model as the cha
     await vscode.workspace.fs.writeFile(file, new TextEncoder().encode('[\n  {"id": "a", "text": "x"}\n  {"id": "b"}\n]\n'));
     const result = await chat(`@rerank ${QUERY}`);
     assert.match(result.errorDetails?.message ?? '', /chat\/chat_results\.json:3:3: .*The Reranked Results view keeps its results\./, JSON.stringify(result));
-    assert.equal((await api()).current(), good, 'the previous results stay');
+    assertSameSession((await api()).current(), good, 'the previous results stay');
     assert.equal(fake.requests().length, 0);
     // The link to the error's position (1.117 shows a Location anchor by its file name).
     assert.match(await transcript(), /Open chat_results\.json/);
@@ -218,7 +218,8 @@ describe('the @rerank chat participant (VS Code 1.117, the fake model as the cha
     const big = workspaceFile('chat/many_chunks.json');
     const before = await useFiles([await writeJson('chat/many_chunks.json', [{ id: 0, text: 'warm' }])]);
     const words = 'mixture of experts sparse router context window tokens attention layer model '.split(' ');
-    const docs = Array.from({ length: 4000 }, (_, i) => ({ id: i, text: Array.from({ length: 300 }, (_, j) => words[(i * 7 + j * 3) % words.length]).join(' ') }));
+    // Distinct texts: the score cache scores each distinct text once (12 texts repeated would be done at once).
+    const docs = Array.from({ length: 4000 }, (_, i) => ({ id: i, text: `chunk ${i}: ${Array.from({ length: 300 }, (_, j) => words[(i * 7 + j * 3) % words.length]).join(' ')}` }));
     await vscode.workspace.fs.writeFile(big, new TextEncoder().encode(JSON.stringify(docs)));
     const { engine } = await api();
     const pending = chat(`@rerank ${QUERY}`);
@@ -228,7 +229,7 @@ describe('the @rerank chat participant (VS Code 1.117, the fake model as the cha
     await waitFor(() => !engine.busy, 'the worker to stop', 15_000);
     process.stdout.write(`      cancelled after ${started.done} of ${started.total}; result ${JSON.stringify(result)}\n`);
     assert.equal(started.total, 4000);
-    assert.equal((await api()).current(), before, 'the previous results stay');
+    assertSameSession((await api()).current(), before, 'the previous results stay');
     assert.equal(fake.requests().length, 0, 'the model was never asked');
     // The worker stopped between micro-batches: a new rerank runs at once.
     const after = await useFiles([workspaceFile('dense_results.json')]);

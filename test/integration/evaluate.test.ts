@@ -8,7 +8,7 @@ import { Commands } from '../../src/extension/commands';
 import { findEvalFolders } from '../../src/extension/evaluate/find-eval';
 import type { StoredEvaluation } from '../../src/extension/evaluate/report-panel';
 import type { RerankSession } from '../../src/extension/session';
-import { EXTENSION_ID, api, closeEditors, readText, workspaceFile } from './helpers';
+import { EXTENSION_ID, api, assertSameSession, closeEditors, readText, workspaceFile } from './helpers';
 
 const CORPUS = workspaceFile('eval/corpus.jsonl');
 const QUERIES = workspaceFile('eval/queries.jsonl');
@@ -118,7 +118,7 @@ describe('Evaluate in the extension host', () => {
       assert.ok(Math.abs(doc.score - Number(score)) < 1e-6, `${docId}: tree ${doc.score}, CLI ${score}`);
     }
     const { tree, current } = await api();
-    assert.equal(current(), session);
+    assertSameSession(current(), session, 'the tree shows the evaluation query');
     assert.equal(tree.getTreeItem(tree.getChildren()[0]).label, session.query);
     const shared = session.documents.find((d) => d.sources.length === 2)!;
     assert.ok(shared.sources.every((s) => s.line > 0 && s.rank > 0), 'each run named with its rank and line');

@@ -1,5 +1,7 @@
+import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RerankLensApi } from '../../src/extension/extension';
+import type { RerankSession } from '../../src/extension/session';
 
 export const EXTENSION_ID = 'rerank-lens.rerank-lens';
 export const QUERY = 'What is context size of Mixtral?';
@@ -22,4 +24,13 @@ export async function readText(uri: vscode.Uri): Promise<string> {
 
 export async function closeEditors(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+/**
+ * Asserts that `actual` is the very session `expected` (or both undefined). A failure names each by query and
+ * size: assert.equal would print both object graphs at depth 1000, gigabytes for a 4,000-document session.
+ */
+export function assertSameSession(actual: RerankSession | undefined, expected: RerankSession | undefined, message: string): void {
+  const name = (s: RerankSession | undefined) => (s ? `the session of ${JSON.stringify(s.query)} (${s.documents.length} documents)` : 'no session');
+  assert.ok(actual === expected, `${message}: got ${name(actual)}, expected ${name(expected)}`);
 }

@@ -8,7 +8,7 @@ import { Commands } from '../../src/extension/commands';
 import type { RerankSession } from '../../src/extension/session';
 import type { ResultNode } from '../../src/extension/tree';
 import { startRerankServer, type RerankServer } from '../support/rerank-servers';
-import { EXTENSION_ID, QUERY, api, workspaceFile } from './helpers';
+import { EXTENSION_ID, QUERY, api, assertSameSession, workspaceFile } from './helpers';
 
 const DENSE = workspaceFile('dense_results.json');
 const SPARSE = workspaceFile('sparse_results.json');
@@ -144,7 +144,7 @@ describe('Rerankers in the editor: remote servers, the score cache, progressive 
     const { current } = await api();
     const before = current();
     assert.equal(await rerank(), undefined);
-    assert.equal(current(), before, 'the previous results stay');
+    assertSameSession(current(), before, 'the previous results stay');
     const line = logText(storage.logUri).trimEnd().split('\n').at(-1)!;
     assert.match(line, /\[error\] http:\/\/127\.0\.0\.1:\d+\/v1\/rerank rejected the API key \(HTTP 401\)/);
     assert.ok(!logText(storage.logUri).includes(KEY));
@@ -163,7 +163,7 @@ describe('Rerankers in the editor: remote servers, the score cache, progressive 
     assert.equal(await running, undefined);
     const outcomes = await Promise.all(posts(server).map((r) => r.closed));
     assert.ok(outcomes.every((o) => o === 'client-closed'), `every request was aborted: ${outcomes.join(', ')}`);
-    assert.equal(current(), before);
+    assertSameSession(current(), before, 'the previous results stay');
   });
 
   it('the score cache: "Rerank again" on the same query scores nothing (TEI asked only GET /info; the local worker not called)', async () => {
@@ -221,7 +221,7 @@ describe('Rerankers in the editor: remote servers, the score cache, progressive 
       assert.ok(seen[0].pending > 0 && seen[0].scored > 0);
       assert.ok(seen[0].ids.every((id) => Number(id.slice(1)) < 16), 'the first rows are the top fused-rank documents');
       assert.ok(seen.every((s, i) => i === 0 || s.scored >= seen[i - 1].scored), 'the list only grows');
-      assert.equal(tree.current, session, 'the finished session is current');
+      assertSameSession(tree.current, session, 'the finished session is current');
     } finally {
       watch.dispose();
       await vscode.workspace.fs.delete(big);
