@@ -18,10 +18,10 @@ const modelRuntime = [
 ].map((name) => ({ name, message: 'the model runtime runs only in the worker: go through ScoringWorker (core/scoring/worker-client).' }));
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.tools/**', 'test-results/**', 'media/**/*.js'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'bench/.models/**', '.tools/**', 'test-results/**', 'media/**/*.js'] },
   ...tseslint.configs.recommended,
   {
-    files: ['src/**/*.ts', 'test/**/*.ts'],
+    files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     languageOptions: {
       parserOptions: { project: ['./tsconfig.json', './src/webview/tsconfig.json'], tsconfigRootDir: import.meta.dirname },
     },

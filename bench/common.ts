@@ -1,11 +1,14 @@
 /**
- * Shared bits of the benchmark: paths, cases, the data file passed from the "prepare" step to the
- * contender processes, timing helpers and the shapes of the results each child process writes.
+ * Shared bits of the scoring sections: paths, cases, the data file passed from the "prepare" step to the
+ * contender processes (bench/contender.ts), timing helpers and the messages between a section and its contenders.
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Dtype, ModelSpec } from '../src/shared/model-spec';
 import type { EncodedPair } from '../src/core/scoring/truncate';
+import { median } from './harness/interleave';
+
+export { median };
 
 export const ROOT = resolve(__dirname, '..');
 export const MODELS = join(ROOT, 'bench', '.models');
@@ -13,14 +16,9 @@ export const MODEL_DIR = join(MODELS, 'minilm');
 export const CACHE_DIR = join(MODELS, 'cache');
 export const DATA_FILE = join(MODELS, 'bench-data.json');
 export const WORKER_PATH = join(ROOT, 'dist', 'worker.js');
-export const RESULTS_FILE = join(ROOT, 'bench', 'results', 'latest.json');
 
 export const QUERY = 'What is context size of Mixtral?';
 export const DTYPES: readonly Dtype[] = ['fp32', 'q8'];
-/** BENCH_QUICK=1: one repetition and two budgets, to check the harness; results are not written. */
-export const QUICK = process.env.BENCH_QUICK === '1';
-/** Batch token budgets swept for raw ONNX Runtime (and, as a diagnostic, for the engine) on case (b). */
-export const BUDGETS = QUICK ? [512, 1024] : [256, 512, 1024, 2048, 4096];
 /** Unsorted chunk size for the naive contender on the 1000-pair case (one padded batch would need ~22 GB). */
 export const NAIVE_CHUNK = 100;
 
@@ -30,14 +28,15 @@ export interface CaseDef {
   /** Target pair length in tokens ([CLS] query [SEP] document [SEP]), drawn uniformly per document. */
   minTokens: number;
   maxTokens: number;
-  reps: number;
 }
 
+/** Generated in this order from one seeded PRNG: the documents of a case do not depend on which cases run. */
 export const CASES: readonly CaseDef[] = [
-  { name: 'seed', pairs: 16, minTokens: 145, maxTokens: 155, reps: 7 },
-  { name: '100x100-300', pairs: 100, minTokens: 100, maxTokens: 300, reps: 5 },
-  { name: '1000x100-300', pairs: 1000, minTokens: 100, maxTokens: 300, reps: 3 },
-].map((c) => (QUICK ? { ...c, reps: 1 } : c));
+  { name: 'seed', pairs: 16, minTokens: 145, maxTokens: 155 },
+  { name: '100x100-300', pairs: 100, minTokens: 100, maxTokens: 300 },
+  { name: '1000x100-300', pairs: 1000, minTokens: 100, maxTokens: 300 },
+];
+export const SEED_CASE = 'seed';
 export const SWEEP_CASE = '100x100-300';
 export const BIG_CASE = '1000x100-300';
 
@@ -50,7 +49,6 @@ export interface TokenStats {
 
 export interface BenchCase {
   name: string;
-  reps: number;
   documents: string[];
   /** Pre-tokenized with CrossEncoder.encode, so raw ONNX Runtime sees exactly the engine's tensors. */
   encoded: EncodedPair[];
@@ -70,11 +68,6 @@ export function modelSpec(dtype: Dtype): ModelSpec {
   return { model: MODEL_DIR, dtype, cacheDir: CACHE_DIR, allowRemote: false };
 }
 
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 export function tokenStats(lengths: readonly number[]): TokenStats {
   const sum = lengths.reduce((a, b) => a + b, 0);
@@ -95,6 +88,9 @@ export function prng(seed: number): () => number {
 
 export const round1 = (n: number): number => Math.round(n * 10) / 10;
 
+/** The key of a run in ChildStats.cpuMsByRun. */
+export const runKey = (caseName: string, batchTokens?: number): string => `${caseName}@${batchTokens ?? 'default'}`;
+
 export function log(message: string): void {
   process.stderr.write(`  ${message}\n`);
 }
@@ -104,21 +100,25 @@ export function maxRssMB(): number {
   return process.resourceUsage().maxRSS / 1024;
 }
 
-// ---- Messages between bench/run.ts and the contender processes (bench/child.ts) ----------------------------
+// ---- Messages between a section and its contender processes (bench/contender.ts) ------------------------------
 
 export type Contender = 'engine' | 'rawOrt' | 'naive';
 
 export type ChildRequest =
   /** One timed scoring pass over a case (anything the contender prepares beforehand is not timed). */
-  | { op: 'run'; case: string; batchTokens?: number; watchEventLoop?: boolean }
+  | { op: 'run'; case: string; batchTokens?: number; watchEventLoop?: boolean; warmUp?: boolean }
   /** Engine only: start scoring, abort `delayMs` after the first progress event, time until CancelledError. */
   | { op: 'cancel'; case: string; delayMs?: number }
-  | { op: 'stats' }
-  | { op: 'exit' };
+  | { op: 'stats' };
 
 export interface ChildStats {
   maxRssMB: number;
   eventLoopDelay?: EventLoopDelay;
+  /**
+   * CPU time (user + system, every thread of the process) of each timed run, by `case@batchTokens`. Less
+   * sensitive to other load than wall time: it tells "does more work" from "got less of the CPU".
+   */
+  cpuMsByRun: Record<string, number[]>;
 }
 
 export interface EventLoopDelay {
@@ -129,10 +129,11 @@ export interface EventLoopDelay {
   p99MsPerRun: number[];
 }
 
-export type ChildMessage =
-  | { type: 'ready'; loadMs: number; info?: Record<string, unknown> }
-  | { type: 'reply'; id: number; ok: true; value: unknown }
-  | { type: 'reply'; id: number; ok: false; error: string };
+/** What a contender says once loaded (BenchChild.ready). */
+export interface ContenderInfo {
+  loadMs: number;
+  [key: string]: unknown;
+}
 
 export interface PrepareResult {
   tokens: Record<string, TokenStats>;
@@ -150,7 +151,7 @@ export interface SweepPoint {
   medianMs: number;
 }
 
-/** What a contender process implements; bench/child.ts serves it to bench/run.ts. */
+/** What a contender process implements; bench/contender.ts serves it to its section. */
 export interface ContenderImpl {
   loadMs: number;
   info?: Record<string, unknown>;

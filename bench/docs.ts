@@ -82,7 +82,7 @@ export async function buildData(): Promise<{ data: BenchData; words: number }> {
         makeDoc(c.minTokens + Math.floor(random() * (c.maxTokens - c.minTokens + 1))),
       );
       const encoded = encoder.encode(QUERY, documents);
-      data.cases.push({ name: c.name, reps: c.reps, documents, encoded, tokens: tokenStats(encoded.map((p) => p.inputIds.length)) });
+      data.cases.push({ name: c.name, documents, encoded, tokens: tokenStats(encoded.map((p) => p.inputIds.length)) });
     }
     return { data, words: words.length };
   } finally {

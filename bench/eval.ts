@@ -1,10 +1,9 @@
 /**
- * Evaluation throughput: does `rerank-lens eval` score many queries as fast as the single-query engine?
+ * The eval section's measurements (bench/sections/eval.ts). Evaluation throughput: does `rerank-lens eval` score
+ * many queries as fast as the single-query engine?
  *
- *   node --import tsx bench/eval.ts [--queries 100] [--docs 100] [--dtype q8] [--reps 3] [--slice 10] [--json]
- *
- * Needs `npm run build` (dist/worker.js). The MiniLM-shaped model is generated into bench/.models/minilm
- * if missing. Contenders, all on one loaded worker, interleaved one run at a time in rotating order:
+ * Needs dist/worker.js and the MiniLM-shaped model (the section prepares both). Contenders, all on one loaded
+ * worker, interleaved one run at a time in rotating order:
  * - perQuery: `ScoringWorker.score` once per query (the rerank command's engine, called per query);
  * - scoreMany: `ScoringWorker.scoreMany` over the queries (what eval uses);
  * - evalPipeline: the eval command's path end to end (read BEIR corpus, queries, qrels and a TREC run
@@ -12,23 +11,18 @@
  * The machine may be shared: the queries are cut into slices (10 queries each by default) and the
  * contenders take turns slice by slice in rotating order, so other load falls on all of them alike; a
  * repetition is every contender over all the queries. Throughput = pairs / median wall time (and per CPU
- * second). Target: scoreMany and evalPipeline ≥ 0.9 × perQuery.
+ * second). The section's target: scoreMany and evalPipeline ≥ 0.9 × perQuery.
  */
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { join } from 'node:path';
 import { loadEvalData } from '../src/core/eval/inputs';
 import { buildCandidates, evaluateData, rerankCandidates } from '../src/core/eval/pipeline';
 import { ScoringWorker } from '../src/core/scoring/worker-client';
 import type { EvalFiles } from '../src/shared/eval-types';
-import { isDtype, type Dtype, type ModelSpec } from '../src/shared/model-spec';
-import { makeModel } from '../test/fixtures/make-model.mjs';
+import type { Dtype, ModelSpec } from '../src/shared/model-spec';
+import { MODEL_DIR, WORKER_PATH, median, prng } from './common';
 
-const ROOT = resolve(__dirname, '..');
-const MODEL_DIR = join(ROOT, 'bench', '.models', 'minilm');
-const WORKER_PATH = join(ROOT, 'dist', 'worker.js');
 const CONTENDERS = ['perQuery', 'scoreMany', 'evalPipeline'] as const;
 type Contender = (typeof CONTENDERS)[number];
 
@@ -60,20 +54,7 @@ export interface EvalBenchResult {
    */
   pairsPerCpuSec: Record<Contender, number>;
   ratios: { scoreManyVsPerQuery: number; evalPipelineVsPerQuery: number };
-  pass: boolean;
   loadAverage1m: { before: number; after: number; cores: number };
-}
-
-/** Deterministic PRNG (mulberry32), so every run scores the same text. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const WORDS = (
@@ -104,16 +85,8 @@ async function writeFiles(dir: string, sets: ReturnType<typeof dataset>): Promis
   return { corpus: file('corpus.jsonl'), queries: file('queries.jsonl'), qrels: file('qrels.tsv'), runs: [file('run.txt')] };
 }
 
-function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
 export async function runEvalBench(o: EvalBenchOptions): Promise<EvalBenchResult> {
   const log = o.log ?? ((line: string) => process.stderr.write(`  ${line}\n`));
-  if (!existsSync(WORKER_PATH)) throw new Error('dist/worker.js is missing: run `npm run build` first.');
-  if (!existsSync(join(MODEL_DIR, 'onnx', 'model_quantized.onnx'))) await makeModel({ out: MODEL_DIR, preset: 'minilm', quant: true });
   const sets = dataset(o);
   const pairs = o.queries * o.docs;
   const sliceSize = Math.max(1, Math.min(o.queries, o.sliceQueries ?? 10));
@@ -187,47 +160,10 @@ export async function runEvalBench(o: EvalBenchOptions): Promise<EvalBenchResult
       pairsPerCpuSec,
       runsMs: Object.fromEntries(CONTENDERS.map((c) => [c, runsMs[c].map(Math.round)])) as Record<Contender, number[]>,
       ratios,
-      pass: ratios.scoreManyVsPerQuery >= 0.9 && ratios.evalPipelineVsPerQuery >= 0.9,
       loadAverage1m: { before: loadBefore, after: loadavg()[0], cores: availableParallelism() },
     };
   } finally {
     await worker.dispose();
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-export function formatEvalBench(r: EvalBenchResult): string {
-  const rows = CONTENDERS.map(
-    (c) => `  ${c.padEnd(13)} ${String(r.pairsPerSec[c]).padStart(8)} pairs/s  ${String(r.pairsPerCpuSec[c]).padStart(8)} pairs/CPU-s   runs ${r.runsMs[c].map((ms) => (ms / 1000).toFixed(1)).join(', ')} s`,
-  );
-  return [
-    `eval throughput: ${r.queries} queries × ${r.docs} documents, ${r.dtype}, median of ${r.reps} (contenders alternating every ${r.sliceQueries} queries)`,
-    ...rows,
-    `  scoreMany / perQuery    ${r.ratios.scoreManyVsPerQuery.toFixed(3)}  (target ≥ 0.9)`,
-    `  evalPipeline / perQuery ${r.ratios.evalPipelineVsPerQuery.toFixed(3)}  (target ≥ 0.9)  ${r.pass ? 'PASS' : 'FAIL'}`,
-    `  load average (1 min) ${r.loadAverage1m.before.toFixed(1)} → ${r.loadAverage1m.after.toFixed(1)} on ${r.loadAverage1m.cores} cores`,
-  ].join('\n');
-}
-
-if (require.main === module) {
-  const { values } = parseArgs({
-    options: {
-      queries: { type: 'string' },
-      docs: { type: 'string' },
-      dtype: { type: 'string' },
-      reps: { type: 'string' },
-      slice: { type: 'string' },
-      json: { type: 'boolean' },
-    },
-  });
-  const dtype = values.dtype ?? 'q8';
-  if (!isDtype(dtype)) throw new Error(`--dtype must be fp32 or q8, got ${dtype}`);
-  const options = { queries: Number(values.queries ?? 100), docs: Number(values.docs ?? 100), dtype, reps: Number(values.reps ?? 3), sliceQueries: Number(values.slice ?? 10) };
-  runEvalBench(options).then(
-    (r) => process.stdout.write((values.json ? JSON.stringify(r, null, 2) : formatEvalBench(r)) + '\n'),
-    (err: unknown) => {
-      process.stderr.write(`bench/eval: ${(err as Error).stack ?? String(err)}\n`);
-      process.exitCode = 1;
-    },
-  );
 }

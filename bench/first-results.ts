@@ -1,8 +1,7 @@
 /**
- * Progressive results: how soon the first scores of a big rerank are there, and what handing the texts to the
- * scoring worker costs the caller's thread (the extension host's).
- *
- *   npm run build && node --import tsx bench/first-results.ts [--reps N]
+ * The first-results section's measurements (bench/sections/first-results.ts). Progressive results: how soon the
+ * first scores of a big rerank are there, against the whole rerank, and what handing the texts to the scoring
+ * worker costs the caller's thread (the extension host's).
  *
  * MiniLM-shaped model (fp32), scoring worker already started with the model loaded (a second rerank in a session);
  * the first rerank of a session also pays the worker's start and the model load: timed once per case as "cold".
@@ -11,7 +10,8 @@
  * its call to the first partial result (the top fused-rank documents, scored first), then Cancel.
  * This thread's event-loop delay (monitorEventLoopDelay, 10 ms resolution: an idle loop reads ~10) over that window
  * is compared with the old hand-over, all texts in the call's one message (the worker method called directly),
- * and with doing nothing for as long. Medians of N runs; delays are the worst run's.
+ * and with doing nothing for as long. Medians of N runs; delays are the worst run's. The baseline: the whole rerank
+ * (scoreLoaded to its last score, warm worker), timed on the 1,000-document case (20,000 would take minutes).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -21,8 +21,7 @@ import { CancelledError } from '../src/core/errors';
 import { loadResults, scoreLoaded, PRIORITY_DOCUMENTS, type LoadedResults } from '../src/core/pipeline';
 import { createScorer } from '../src/core/rerankers/scorer';
 import { ScoringWorker } from '../src/core/scoring/worker-client';
-import { makeModel } from '../test/fixtures/make-model.mjs';
-import { MODEL_DIR, QUERY, WORKER_PATH, median, modelSpec, prng, round1 } from './common';
+import { QUERY, WORKER_PATH, median, modelSpec, prng, round1 } from './common';
 import { sampleWords } from './docs';
 
 interface Delay {
@@ -40,6 +39,8 @@ export interface CaseFigures {
   coldFirstResultsMs: number;
   /** Documents in the first partial result. */
   firstBatch: number;
+  /** The whole rerank (to the last score), worker warm: median ms; undefined when not timed for this case. */
+  fullRerankMs?: number;
   /** This thread's event-loop delay while the texts go to the worker in pieces (the product). */
   staged: Delay;
   /** ... and with every text in the call's one message (before). */
@@ -106,6 +107,15 @@ async function pipelineFirst(worker: ScoringWorker, loaded: LoadedResults): Prom
   return first;
 }
 
+/** The whole rerank: scoreLoaded to its last score; ms. */
+async function pipelineFull(worker: ScoringWorker, loaded: LoadedResults): Promise<number> {
+  const scorer = createScorer({ kind: 'local', model: modelSpec('fp32') }, { worker: () => worker });
+  const t0 = performance.now();
+  const run = await scoreLoaded(loaded, { query: QUERY, scorer });
+  if (run.ranked.length !== loaded.merged.documents.length) throw new Error(`scored ${run.ranked.length} of ${loaded.merged.documents.length}`);
+  return performance.now() - t0;
+}
+
 /** Before: every text in the call's own message (the worker method called directly, no pieces). */
 async function oneMessageFirst(worker: ScoringWorker, documents: string[]): Promise<number> {
   const abort = new AbortController();
@@ -126,7 +136,7 @@ async function oneMessageFirst(worker: ScoringWorker, documents: string[]): Prom
   return ms;
 }
 
-async function measureCase(dir: string, docs: { id: number; text: string }[], reps: number, log: (line: string) => void): Promise<CaseFigures> {
+async function measureCase(dir: string, docs: { id: number; text: string }[], reps: number, fullReps: number, log: (line: string) => void): Promise<CaseFigures> {
   const path = join(dir, `results-${docs.length}.json`);
   await writeFile(path, JSON.stringify(docs));
   const loaded = await loadResults([{ path, name: 'results.json' }], { onFileError: 'fail' });
@@ -153,6 +163,9 @@ async function measureCase(dir: string, docs: { id: number; text: string }[], re
       idle.push(await watched(async () => (await new Promise((res) => setTimeout(res, wait)), wait)));
       log(`  run ${r + 1}: first results ${Math.round(staged[r].ms)} ms (p99 ${staged[r].p99Ms} ms); one message ${Math.round(single[r].ms)} ms (p99 ${single[r].p99Ms} ms)`);
     }
+    const full: number[] = [];
+    for (let r = 0; r < fullReps; r++) full.push(await pipelineFull(worker, loaded));
+    if (full.length) log(`  whole rerank: ${full.map(Math.round).join(', ')} ms`);
     const worst = (runs: Delay[]): Delay => ({ p99Ms: Math.max(...runs.map((x) => x.p99Ms)), maxMs: Math.max(...runs.map((x) => x.maxMs)) });
     return {
       documents: docs.length,
@@ -161,6 +174,7 @@ async function measureCase(dir: string, docs: { id: number; text: string }[], re
       firstResultsRunsMs: staged.map((s) => round1(s.ms)),
       coldFirstResultsMs: round1(coldFirst.ms),
       firstBatch: staged[0].batch,
+      ...(full.length ? { fullRerankMs: round1(median(full)) } : {}),
       staged: worst(staged),
       oneMessage: { ...worst(single), firstResultsMs: round1(median(single.map((s) => s.ms))) },
       idle: worst(idle),
@@ -170,45 +184,18 @@ async function measureCase(dir: string, docs: { id: number; text: string }[], re
   }
 }
 
-export async function measure(reps = 3, log: (line: string) => void = () => undefined): Promise<FirstResultsFigures> {
-  await makeModel({ out: MODEL_DIR, preset: 'minilm', quant: true });
+/** Cases: 1,000 documents (also the whole rerank, `fullReps` times) and 20,000 (50 MB of text). */
+export async function measure(reps: number, fullReps: number, log: (line: string) => void): Promise<FirstResultsFigures> {
   const dir = await mkdtemp(join(tmpdir(), 'rl-first-results-'));
   const load = [round1(loadavg()[0])];
   try {
     const cases = [
-      await measureCase(dir, texts(1_000, 600, 1800, 7), reps, log),
-      await measureCase(dir, texts(20_000, 2400, 2840, 11), reps, log),
+      await measureCase(dir, texts(1_000, 600, 1800, 7), reps, fullReps, log),
+      await measureCase(dir, texts(20_000, 2400, 2840, 11), reps, 0, log),
     ];
     load.push(round1(loadavg()[0]));
     return { cases, load, cores: availableParallelism() };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-export function format(f: FirstResultsFigures): string {
-  const lines = [
-    `first results (progressive), MiniLM-shaped model fp32, load average ${f.load.join(' → ')} on ${f.cores} cores`,
-    'documents        MB   first results ms (warm, cold)   first batch   event-loop delay p99 / max ms: pieces | one message | idle',
-  ];
-  for (const c of f.cases) {
-    lines.push(
-      `${String(c.documents).padStart(9)}  ${String(c.megabytes).padStart(6)}   ${`${c.firstResultsMs}, ${c.coldFirstResultsMs}`.padStart(22)}   ${String(c.firstBatch).padStart(11)}   ` +
-        `${c.staged.p99Ms} / ${c.staged.maxMs} | ${c.oneMessage.p99Ms} / ${c.oneMessage.maxMs} | ${c.idle.p99Ms} / ${c.idle.maxMs}`,
-    );
-  }
-  lines.push('target: first results within ~1 s of the start (warm):');
-  for (const c of f.cases) lines.push(`  ${c.documents} documents: ${c.firstResultsMs} ms ${c.firstResultsMs <= 1000 ? 'PASS' : 'FAIL'}`);
-  return lines.join('\n');
-}
-
-if (require.main === module) {
-  const reps = Number(process.argv[process.argv.indexOf('--reps') + 1]) || 3;
-  measure(reps, (line) => process.stderr.write(`  ${line}\n`)).then(
-    (f) => process.stdout.write(`${format(f)}\n`),
-    (err: unknown) => {
-      console.error(err instanceof Error ? err.stack : err);
-      process.exitCode = 1;
-    },
-  );
 }

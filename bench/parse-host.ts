@@ -1,12 +1,12 @@
 /**
- * Reading a big results file without freezing the editor: `npm run build && node --import tsx bench/parse-host.ts`
- * (BENCH_QUICK=1 for one repetition).
+ * The parse-host section's measurements (bench/sections/parse-host.ts): reading a big results file without
+ * freezing the editor. Needs dist/reader.js (npm run bench builds it).
  *
  * Writes a 50 MB / 20,000-document file in three shapes (the seed's array, Qdrant /points/query,
  * Elasticsearch hits; text drawn from the sample's words with a seeded PRNG) and reads each:
  * - through the editor's path, `readInWorker` (dist/reader.js: parse in a worker, documents back in
  *   chunks), sampling this thread's event-loop delay meanwhile (monitorEventLoopDelay, 10 ms resolution,
- *   like the scoring case of bench/run.ts; a fresh histogram per run);
+ *   like the throughput section; a fresh histogram per run);
  * - the same with everything sent back in one message (one structured clone): what the chunks avoid;
  * - on this thread (`readResultsFile`, the CLI's path), for its MB/s and the freeze it would cause;
  * - nothing at all for as long as the worker read took, twice: idle, and while a worker parses the same
@@ -68,7 +68,7 @@ export interface ParseHostFigures {
   afterRead: { merge: number; rank: number; tree: number; postTexts: number };
 }
 
-const DOCS = 20_000;
+export const DOCS = 20_000;
 const TARGET_MB = 50;
 
 function prng(seed: number): () => number {
@@ -251,33 +251,4 @@ async function hostSteps(texts: string[], reps: number): Promise<ParseHostFigure
     await sink.terminate();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-export function format(f: ParseHostFigures): string {
-  const delay = (d: LoopDelay) => `${d.p99Ms} / ${d.maxMs}`;
-  const lines = [
-    `Reading a ${f.shapes[0]?.megabytes ?? TARGET_MB} MB / ${DOCS} document results file (load average ${f.load[0]} → ${f.load[1]} on ${f.cores} cores)`,
-    'event-loop delay of this thread, ms: p99 / max (worst run; 10 ms resolution, so an idle loop reads ~10); busy: ms this thread worked (median)',
-    `  baselines: idle ${delay(f.idle)}; idle while another worker parses the file ${delay(f.idleBusyWorker)}`,
-    'shape                 worker: MB/s  delay          busy ms   one message: delay  busy ms   this thread: MB/s  max',
-  ];
-  for (const s of f.shapes) {
-    lines.push(
-      `${s.shape.padEnd(20)} ${String(s.worker.mbPerSec).padStart(13)}  ${delay(s.worker).padEnd(13)}  ${String(s.worker.activeMs).padStart(7)}   ` +
-        `${delay(s.oneMessage).padStart(18)}  ${String(s.oneMessage.activeMs).padStart(7)}   ${String(s.onThread.mbPerSec).padStart(17)}  ${s.onThread.maxMs}`,
-    );
-  }
-  const a = f.afterRead;
-  lines.push(`then on this thread, ms (median, each one block): merge ${a.merge}, rank ${a.rank}, tree ${a.tree}, texts to the scoring worker ${a.postTexts}`);
-  return lines.join('\n');
-}
-
-if (require.main === module) {
-  run({ reps: process.env.BENCH_QUICK === '1' ? 1 : 3, log: (line) => process.stderr.write(`${line}\n`) }).then(
-    (figures) => process.stdout.write(`${format(figures)}\n`),
-    (err: unknown) => {
-      console.error(err instanceof Error ? err.message : err);
-      process.exitCode = 1;
-    },
-  );
 }

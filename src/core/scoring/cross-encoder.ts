@@ -33,7 +33,7 @@ export interface ScoreOptions {
    * q8 only (ignored for fp32): score one pair per run, unpadded. Dynamic quantization takes one scale per
    * run, so in a batch a q8 score moves with its neighbours; alone it depends on its own pair only.
    * Off by default: on the 2-core AVX2 reference machine it measured 0.9-1.5x batched fp32 throughput,
-   * short of the 1.6x that would make it the q8 mode (bench/q8-single.ts).
+   * short of the 1.6x that would make it the q8 mode (`npm run bench -- --only q8-single`).
    */
   singlePairQ8?: boolean;
   /**
