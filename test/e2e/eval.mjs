@@ -10,7 +10,7 @@
 //
 // Screenshots go to test-results/: eval-report.png (the default light theme), eval-report-dark.png, eval-report-hc.png,
 // eval-tree.png (the clicked query in the tree), eval-failure.png when a check fails.
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import {
   QUICK_INPUT,
@@ -219,11 +219,22 @@ try {
     // code-server's save dialog is a quick input holding a path: type ours, wait until it shows, accept.
     await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Export the evaluation report' }).waitFor({ timeout: 20_000 });
     const input = page.locator(QUICK_INPUT);
-    await input.fill(target);
-    await page.waitForFunction((t) => document.querySelector('.quick-input-widget .quick-input-box input')?.value === t, target);
+    // The dialog fills in its default path (evaluation-report.md) once it has listed the folder, which can
+    // come after a fast fill and overwrite it: wait for the listing, then type, and accept only a value
+    // that has stayed ours for a moment.
+    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().waitFor({ timeout: 20_000 });
+    const value = () => page.evaluate(() => document.querySelector('.quick-input-widget .quick-input-box input')?.value);
+    for (let tries = 0; tries < 5; tries++) {
+      await input.fill(target);
+      await page.waitForFunction((t) => document.querySelector('.quick-input-widget .quick-input-box input')?.value === t, target);
+      await new Promise((r) => setTimeout(r, 300));
+      if ((await value()) === target) break;
+    }
+    assertEqual(await value(), target, 'the path typed into the save dialog');
     await page.keyboard.press('Enter');
     await input.waitFor({ state: 'hidden', timeout: 20_000 });
     for (let i = 0; i < 100 && !existsSync(target); i++) await new Promise((r) => setTimeout(r, 200));
+    assert(existsSync(target), `not written; the workspace holds ${readdirSync(workspace).join(', ')}`);
     const text = readFileSync(target, 'utf8');
     assert(text.startsWith('# Evaluation of run.bm25.txt + run.dense.txt'), `unexpected start: ${text.slice(0, 80)}`);
     assert(text.includes(`| Reranked | ${expected.reranked['ndcg@10'].toFixed(3)}`) || text.includes(`| Reranked | **${expected.reranked['ndcg@10'].toFixed(3)}**`), 'the reranked row');
