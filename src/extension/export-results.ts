@@ -23,7 +23,12 @@ export async function exportResults(session: RerankSession, target?: vscode.Uri)
     );
     return undefined;
   }
-  const report = toReport(session.query, session.model, session.documents);
+  // The CLI's --json report, whole: how to read the scores, the result set, and what was left unscored.
+  const report = toReport(session.query, session.model || session.reranker, session.documents, undefined, {
+    scoreKind: session.scoreKind,
+    resultSet: session.resultSet,
+    unscored: session.unscored,
+  });
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(JSON.stringify(report, null, 2) + '\n'));
   return uri;
 }

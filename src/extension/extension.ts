@@ -82,8 +82,11 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
     showOrder();
   };
   const files = new CurrentFiles();
+  /** True once the running rerank's first partial results have brought the view forward. */
+  let revealed = false;
   /** A new result in the tree; `focus`: move to the view (not when it came from the chat, where the user types). */
   const show = (session: RerankSession, focus = true) => {
+    revealed = false; // the next rerank reveals the view again
     chunks.reset();
     tree.show(session);
     void labels.load(session);
@@ -93,7 +96,6 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
     view.message = session.warnings.length ? `${session.warnings.length} warning(s): see the Rerank Lens log.` : undefined;
     if (focus) void vscode.commands.executeCommand(`${VIEW_ID}.focus`);
   };
-  let revealed = false;
   /** Progressive results: the tree fills while the rerank runs; `current` stays the last finished one. */
   const showPartial = (session: RerankSession) => {
     tree.showPartial(session);
@@ -179,6 +181,12 @@ export function activate(context: vscode.ExtensionContext): RerankLensApi {
   };
   const withSession = <T>(run: (session: RerankSession) => T): T | undefined => {
     const session = tree.current;
+    if (tree.shown !== session) {
+      // The rows on screen are a rerank still being scored; `current` is the previous one, where the same id
+      // may stand for another query's document: act on neither until it has finished.
+      void vscode.window.showInformationMessage('Rerank Lens: reranking is still running; try again once it has finished (or Cancel Reranking).');
+      return undefined;
+    }
     if (!session) {
       void vscode.window.showInformationMessage('Rerank Lens: nothing reranked yet. Run "Rerank Lens: Rerank results" first.');
       return undefined;

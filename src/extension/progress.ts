@@ -89,7 +89,7 @@ function statusText(p: Progress): string {
 export function progressReporter(progress: vscode.Progress<{ message?: string; increment?: number }>, status: StatusItem): Report {
   const notify = notifier(progress);
   return (p) => {
-    status.busy(statusText(p));
+    status.busy(statusText(p), false); // cancelled from its own notification, not Cancel Reranking
     notify(p);
   };
 }

@@ -8,10 +8,11 @@ export class StatusItem implements vscode.Disposable {
     this.item.name = 'Rerank Lens';
   }
 
-  busy(what: string): void {
+  /** `cancellable`: a click runs Cancel Reranking (only "Rerank results" registers its work there). */
+  busy(what: string, cancellable = true): void {
     this.item.text = `$(loading~spin) Rerank Lens: ${what}`;
-    this.item.tooltip = 'Rerank Lens is working: click to cancel.';
-    this.item.command = 'rerankLens.cancelRerank';
+    this.item.tooltip = cancellable ? 'Rerank Lens is working: click to cancel.' : 'Rerank Lens is working (cancel it where it was started).';
+    this.item.command = cancellable ? 'rerankLens.cancelRerank' : undefined;
     this.item.show();
   }
 

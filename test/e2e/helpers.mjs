@@ -309,6 +309,15 @@ export async function readTree(p, viewName) {
 export async function waitForResults(p, viewName, query, timeout = 120_000) {
   const first = p.locator(`.monaco-list[aria-label="${viewName}"] ${ROW}[data-index="0"] .label-name`);
   await first.filter({ hasText: query }).waitFor({ timeout });
+  // Results fill in progressively: the query row says "scoring x / N…" until the last score is in.
+  await p.waitForFunction(
+    ({ view, row }) => {
+      const description = document.querySelector(`.monaco-list[aria-label="${view}"] ${row}[data-index="0"] .label-description`);
+      return description !== null && !/scoring \S+ \/ /.test(description.textContent ?? '');
+    },
+    { view: viewName, row: ROW },
+    { timeout },
+  );
   // The documents come in the same refresh as the (expanded) query row.
   await p.locator(`.monaco-list[aria-label="${viewName}"] ${ROW}[data-index="1"]`).waitFor();
 }

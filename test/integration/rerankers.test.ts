@@ -118,6 +118,15 @@ describe('Rerankers in the editor: remote servers, the score cache, progressive 
     const after = tree.getChildren(tree.getChildren()[0]);
     const divider = after.find((n) => n.kind === 'divider' && n.reason === 'threshold');
     assert.ok(divider && divider.kind === 'divider' && divider.count === 14, 'minProbability cuts on the probabilities');
+
+    // Export results… writes the CLI's report, which says the scores are probabilities.
+    const target = workspaceFile('exported-probabilities.json');
+    await vscode.commands.executeCommand(Commands.exportResults, target);
+    const report = JSON.parse(readFileSync(target.fsPath, 'utf8')) as { scoreKind: string; model: string; results: { score: number }[] };
+    await vscode.workspace.fs.delete(target);
+    assert.equal(report.scoreKind, 'probability');
+    assert.equal(report.model, 'tiny-reranker');
+    assert.deepEqual(report.results.map((r) => r.score), session.documents.map((d) => d.score));
   });
 
   it('Set Reranker API Key: the key goes only into the Authorization header, never into the log, settings or storage', async () => {

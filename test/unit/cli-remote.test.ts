@@ -166,6 +166,15 @@ describe('the CLI with a reranking server (loopback servers speaking each protoc
     assertOneLine(mismatch, 2, /^rerank-lens: http:\/\/127\.0\.0\.1:\d+\/rerank (answered HTTP 200 but not as|rejected the request \(HTTP 422\))/);
   });
 
+  it('a URL that is not http(s): exit 2 and one line saying what the URL must look like, with the score cache on too', async () => {
+    for (const url of ['localhost:8080/rerank', 'gpu-box:8080/rerank', 'http//x']) {
+      for (const extra of [[], ['--no-cache']]) {
+        const run = await rerank(['--reranker', 'tei', '--url', url, ...extra]);
+        assertOneLine(run, 2, /^rerank-lens: The reranker URL "[^"]+" is not an http\(s\) URL: set the full endpoint, e\.g\. http:\/\/localhost:8080\/rerank\.$/);
+      }
+    }
+  });
+
   it('usage mistakes: a server kind without --url, --url without a server kind, local-only flags with a server', async () => {
     const cases: [string[], RegExp][] = [
       [['--reranker', 'tei'], /--reranker tei needs --url/],

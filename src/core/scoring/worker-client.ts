@@ -123,6 +123,8 @@ export class ScoringWorker {
     try {
       const entry = { onProgress, onScores } as Pending;
       entry.reply = new Promise<unknown>((resolve, reject) => Object.assign(entry, { resolve, reject }));
+      // Awaited only after the texts are sent: a crash meanwhile must not be an unhandled rejection.
+      entry.reply.catch(() => undefined);
       this.pending.set(id, entry);
       if (options.stage) await stageTexts(worker, id, options.stage, signal);
       if (signal?.aborted) throw new CancelledError(); // the worker dropped what was staged on the cancel

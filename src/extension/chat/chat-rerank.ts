@@ -109,18 +109,18 @@ function progressReporter(stream: vscode.ChatResponseStream, deps: ChatDeps, onS
   return (p: Progress) => {
     if (p.phase === 'read') {
       say(`Reading ${p.file}…`);
-      deps.status.busy(`reading ${p.file} ${p.percent}%`);
+      deps.status.busy(`reading ${p.file} ${p.percent}%`, false);
     } else if (p.phase === 'download') {
       // Tens of progress events per file: say each tenth.
       say(`Downloading the model (${p.file}) ${Math.floor(p.percent / 10) * 10}%…`);
-      deps.status.busy(`downloading model ${Math.round(p.percent)}%`);
+      deps.status.busy(`downloading model ${Math.round(p.percent)}%`, false);
     } else if (p.phase === 'load') {
       say('Loading the model…');
-      deps.status.busy('loading model');
+      deps.status.busy('loading model', false);
     } else {
       onScore({ done: p.done, total: p.total });
       say(`Scoring ${p.total} ${p.total === 1 ? 'chunk' : 'chunks'}…`);
-      deps.status.busy(`scoring ${p.done}/${p.total}`);
+      deps.status.busy(`scoring ${p.done}/${p.total}`, false);
     }
   };
 }

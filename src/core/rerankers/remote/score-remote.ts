@@ -158,7 +158,8 @@ function tooLarge(endpoint: string, status: number, said: string | undefined, do
   );
 }
 
-function checkedURL(raw: string): URL {
+/** The endpoint as a URL, or a 'bad-config' error saying what a reranker URL must look like. */
+export function checkedURL(raw: string): URL {
   let url: URL | undefined;
   try {
     url = new URL(raw.trim());

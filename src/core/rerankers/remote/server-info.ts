@@ -10,6 +10,7 @@
 import { CancelledError } from '../../errors';
 import { endpointLabel } from './errors';
 import type { RemoteKind } from './protocols';
+import { checkedURL } from './score-remote';
 
 const INFO_TIMEOUT_MS = 5000;
 
@@ -21,11 +22,12 @@ export async function remoteRevision(
   apiKey: string | undefined,
   signal?: AbortSignal,
 ): Promise<{ revision: string } | { reason: string }> {
-  const endpoint = endpointLabel(new URL(url));
+  // Checked here too: the cache asks this before anything is scored, so a bad URL must fail as clearly.
+  const endpoint = endpointLabel(checkedURL(url));
   if (kind !== 'tei') {
     return model?.trim() ? { revision: `${endpoint} ${model.trim()}` } : { reason: `no reranker model is set for ${endpoint}, so its scores cannot be told apart from another model's` };
   }
-  const info = new URL('info', url);
+  const info = new URL('info', checkedURL(url));
   const timeout = AbortSignal.timeout(INFO_TIMEOUT_MS);
   try {
     const res = await fetch(info, {
