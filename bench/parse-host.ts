@@ -19,7 +19,7 @@
  * Throughput is file MB over the wall time of the read (median of the runs). The 1-minute load average
  * is printed: on a shared machine the delays include waiting for a core.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -29,6 +29,10 @@ import type { ResultsFile } from '../src/core/documents';
 import { Worker } from 'node:worker_threads';
 import { mergeResults } from '../src/core/merge';
 import { readResultsFile } from '../src/core/read-results';
+import { DOCS, SHAPES, chunkTexts } from './results-files';
+
+export { DOCS };
+
 import { readInWorker } from '../src/core/reader/client';
 import { rankByScore } from '../src/core/rerank';
 import { distinctTitles } from '../src/extension/labels';
@@ -67,46 +71,6 @@ export interface ParseHostFigures {
   /** Median ms of each step after the read, on the seed shape. */
   afterRead: { merge: number; rank: number; tree: number; postTexts: number };
 }
-
-export const DOCS = 20_000;
-const TARGET_MB = 50;
-
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed * 1664525 + 1013904223) >>> 0;
-    return seed / 2 ** 32;
-  };
-}
-
-function chunkTexts(): string[] {
-  const words = ['dense_results.json', 'sparse_results.json']
-    .flatMap((f) => (JSON.parse(readFileSync(join(ROOT, 'sample', f), 'utf8')) as { text: string }[]).map((d) => d.text))
-    .join(' ')
-    .split(/\s+/)
-    .filter(Boolean);
-  const random = prng(7);
-  const bytesEach = Math.round((TARGET_MB * 1024 * 1024) / DOCS) - 160;
-  return Array.from({ length: DOCS }, () => {
-    let t = '';
-    while (t.length < bytesEach) t += words[Math.floor(random() * words.length)] + ' ';
-    return t;
-  });
-}
-
-const meta = (i: number) => ({ title: 'Mixtral of Experts', arxiv_id: '2401.04088', page: i % 30 });
-
-const SHAPES: Record<string, (texts: string[]) => unknown> = {
-  'seed array': (texts) => texts.map((text, i) => ({ id: i, text, metadata: meta(i), score: 1 - i / DOCS })),
-  'Qdrant points': (texts) => ({
-    result: { points: texts.map((text, i) => ({ id: i, version: 1, score: 1 - i / DOCS, payload: { text, ...meta(i) } })) },
-    status: 'ok',
-    time: 0.01,
-  }),
-  'Elasticsearch hits': (texts) => ({
-    took: 5,
-    hits: { total: { value: DOCS }, hits: texts.map((text, i) => ({ _index: 'papers', _id: `c${i}`, _score: 20 - i / 1000, _source: { chunk: text, ...meta(i) } })) },
-  }),
-};
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];

@@ -5,45 +5,12 @@
  * not land in the next one's time. Also the positions scan alone on a tenth of the file and on all of it:
  * linear means ~10× the time for ~10× the bytes.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { ROOT, median, prng, round1 } from '../common';
+import { median, round1 } from '../common';
 import { interleave, timing } from '../harness/interleave';
 import type { Row, Section } from '../harness/section';
-
-const DOCS = 20_000;
-const TARGET_MB = 50;
-
-function texts(count: number, bytesEach: number): string[] {
-  const words = ['dense_results.json', 'sparse_results.json']
-    .flatMap((f) => (JSON.parse(readFileSync(join(ROOT, 'sample', f), 'utf8')) as { text: string }[]).map((d) => d.text))
-    .join(' ')
-    .split(/\s+/)
-    .filter(Boolean);
-  const random = prng(7);
-  return Array.from({ length: count }, () => {
-    let t = '';
-    while (t.length < bytesEach) t += words[Math.floor(random() * words.length)] + ' ';
-    return t;
-  });
-}
-
-const meta = (i: number) => ({ title: 'Mixtral of Experts', arxiv_id: '2401.04088', page: i % 30 });
-
-const SHAPES: Record<string, (chunks: string[]) => unknown> = {
-  'seed array': (chunks) => chunks.map((text, i) => ({ id: i, text, metadata: meta(i), score: 1 - i / DOCS })),
-  'Qdrant points': (chunks) => ({
-    result: { points: chunks.map((text, i) => ({ id: i, version: 1, score: 1 - i / DOCS, payload: { text, ...meta(i) } })) },
-    status: 'ok',
-    time: 0.01,
-  }),
-  'Elasticsearch hits': (chunks) => ({
-    took: 5,
-    hits: { total: { value: DOCS }, hits: chunks.map((text, i) => ({ _index: 'papers', _id: `c${i}`, _score: 20 - i / 1000, _source: { chunk: text, ...meta(i) } })) },
-  }),
-};
+import { DOCS, SHAPES, TARGET_MB, chunkTexts } from '../results-files';
 
 const mb = (text: string): number => Buffer.byteLength(text) / (1024 * 1024);
 
@@ -63,7 +30,7 @@ const section: Section = {
       return performance.now() - start;
     };
     const reps = ctx.reps(3, 5);
-    const chunks = texts(DOCS, Math.round((TARGET_MB * 1024 * 1024) / DOCS) - 160);
+    const chunks = chunkTexts();
     const rows: Row[] = [];
     const shapes: Record<string, unknown>[] = [];
     for (const [shape, build] of Object.entries(SHAPES)) {
