@@ -72,7 +72,8 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
   }
 }
 
-function statusText(p: Progress): string {
+/** The status bar's words for a progress event (the rerank command, Evaluate and the chat participant). */
+export function statusText(p: Progress): string {
   switch (p.phase) {
     case 'read':
       return p.percent === undefined ? `reading ${p.file}` : `reading ${p.file} ${p.percent}%`;

@@ -7,6 +7,7 @@ import { readConfig, SECTION } from '../config';
 import { findResultFiles } from '../find-results';
 import { escapeMarkdown } from '../labels';
 import type { ReadOutcome } from '../engine';
+import { statusText } from '../progress';
 import { errorLocation } from '../open-source';
 import type { RerankSession } from '../session';
 import type { ChatDeps, ChatOutcome, RerankChatMetadata } from './chat-deps';
@@ -107,20 +108,18 @@ function progressReporter(stream: vscode.ChatResponseStream, deps: ChatDeps, onS
     stream.progress(text);
   };
   return (p: Progress) => {
+    // Cancelled from the chat, not with Cancel Reranking.
+    deps.status.busy(statusText(p), false);
     if (p.phase === 'read') {
       say(`Reading ${p.file}…`);
-      deps.status.busy(`reading ${p.file} ${p.percent}%`, false);
     } else if (p.phase === 'download') {
       // Tens of progress events per file: say each tenth.
       say(`Downloading the model (${p.file}) ${Math.floor(p.percent / 10) * 10}%…`);
-      deps.status.busy(`downloading model ${Math.round(p.percent)}%`, false);
     } else if (p.phase === 'load') {
       say('Loading the model…');
-      deps.status.busy('loading model', false);
     } else {
       onScore({ done: p.done, total: p.total });
       say(`Scoring ${p.total} ${p.total === 1 ? 'chunk' : 'chunks'}…`);
-      deps.status.busy(`scoring ${p.done}/${p.total}`, false);
     }
   };
 }
