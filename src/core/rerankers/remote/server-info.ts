@@ -23,11 +23,12 @@ export async function remoteRevision(
   signal?: AbortSignal,
 ): Promise<{ revision: string } | { reason: string }> {
   // Checked here too: the cache asks this before anything is scored, so a bad URL must fail as clearly.
-  const endpoint = endpointLabel(checkedURL(url));
+  const base = checkedURL(url);
+  const endpoint = endpointLabel(base);
   if (kind !== 'tei') {
     return model?.trim() ? { revision: `${endpoint} ${model.trim()}` } : { reason: `no reranker model is set for ${endpoint}, so its scores cannot be told apart from another model's` };
   }
-  const info = new URL('info', checkedURL(url));
+  const info = new URL('info', base);
   const timeout = AbortSignal.timeout(INFO_TIMEOUT_MS);
   try {
     const res = await fetch(info, {
