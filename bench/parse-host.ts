@@ -31,8 +31,6 @@ import { mergeResults } from '../src/core/merge';
 import { readResultsFile } from '../src/core/read-results';
 import { DOCS, SHAPES, chunkTexts } from './results-files';
 
-export { DOCS };
-
 import { readInWorker } from '../src/core/reader/client';
 import { rankByScore } from '../src/core/rerank';
 import { distinctTitles } from '../src/extension/labels';

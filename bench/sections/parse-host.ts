@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../common';
 import type { Row, Section } from '../harness/section';
+import { DOCS } from '../results-files';
 
 const section: Section = {
   name: 'parse-host',
@@ -16,7 +17,7 @@ const section: Section = {
   quick: false,
   async run(ctx) {
     if (!existsSync(join(ROOT, 'dist', 'reader.js'))) throw new Error('dist/reader.js is missing: run `npm run build` first (npm run bench does).');
-    const { DOCS, run } = await import('../parse-host');
+    const { run } = await import('../parse-host');
     const f = await run({ reps: ctx.reps(3), log: ctx.log });
     const delay = (d: { p99Ms: number; maxMs: number }) => `${d.p99Ms} / ${d.maxMs}`;
     const rows: Row[] = [
